@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// README line 1 lands here: build the page, apply local D1 migrations, then serve page + API
+// on one port with `wrangler dev` on the embedded default (DO SQLite + local D1).
+// Extra arguments go to wrangler, e.g. `pnpm start --env postgres`.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const port = process.env.PORT ?? "8787";
+const wranglerArgs = process.argv.slice(2);
+const bin = (name) => `${root}node_modules/.bin/${name}`;
+
+function step(label, command, args) {
+  console.log(`\n▶ ${label}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, CI: "true" } });
+  if (result.status !== 0) {
+    console.error(`✖ ${label} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+step("building the web app", bin("turbo"), ["run", "build", "--filter=@orrery/web", "--output-logs=errors-only"]);
+if (existsSync(`${root}apps/worker/drizzle/meta/_journal.json`)) {
+  step("applying D1 migrations locally", bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", ...wranglerArgs]);
+}
+
+console.log(`\n▶ starting Orrery on http://localhost:${port}`);
+const dev = spawn(bin("wrangler"), ["dev", "--port", port, ...wranglerArgs], {
+  cwd: root,
+  stdio: "inherit",
+  detached: true,
+});
+// wrangler leaves workerd children behind when only it is killed: signal the whole group.
+const stop = (signal) => {
+  try {
+    process.kill(-dev.pid, signal);
+  } catch {}
+};
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));
+dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
