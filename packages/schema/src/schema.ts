@@ -8,6 +8,7 @@ export interface SchemaDefinition<
   readonly tables: Tables;
 }
 
+// Starting with a letter also keeps app tables clear of Orrery's own `_orrery_*` tables.
 const TABLE_NAME = /^[a-z][a-z0-9_]*$/;
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const INDEX_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -33,11 +34,6 @@ function checkTable(tableName: string, table: TableDefinition): void {
   if (!TABLE_NAME.test(tableName) || tableName.length > MAX_IDENTIFIER) {
     throw new SchemaError(
       `table name "${tableName}" must match ^[a-z][a-z0-9_]*$ and be at most ${MAX_IDENTIFIER} characters`,
-    );
-  }
-  if (tableName.startsWith("_orrery")) {
-    throw new SchemaError(
-      `table name "${tableName}" is reserved: names starting with _orrery belong to Orrery`,
     );
   }
   const seenFields = new Map<string, string>();
