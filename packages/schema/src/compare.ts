@@ -31,7 +31,7 @@ function compareNumeric(a: number | bigint, b: number | bigint): number {
   if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === "bigint" && typeof b === "bigint") return a < b ? -1 : a > b ? 1 : 0;
   // Mixed: compare exactly, without squeezing the bigint through a float.
-  if (typeof a === "number") return -compareNumeric(b, a);
+  if (typeof a === "number") return 0 - compareNumeric(b, a);
   const n = b as number;
   if (n === Number.POSITIVE_INFINITY) return -1;
   if (n === Number.NEGATIVE_INFINITY) return 1;

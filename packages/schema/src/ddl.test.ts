@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import { createTableSql, schemaDdl } from "./ddl";
+import { schema } from "./sample-schema.fixture";
+import { defineSchema } from "./schema";
+import { systemTablesDdl } from "./system-tables";
+import { defineTable } from "./table";
+import { v } from "./v";
+
+const todos = defineTable({
+  list: v.id("lists"),
+  text: v.string(),
+  done: v.boolean(),
+  due: v.optional(v.number()),
+  tags: v.array(v.string()),
+}).index("by_list", ["list", "due"]);
+
+const counters = defineTable({ name: v.string(), value: v.int64() }).index("by_name", ["name"]).global();
+
+describe("createTableSql", () => {
+  it("creates a DO table on postgres", () => {
+    expect(createTableSql("todos", todos, "postgres")).toEqual([
+      `CREATE TABLE IF NOT EXISTS "todos" (
+  "_id" VARCHAR(26) COLLATE "C" NOT NULL,
+  "_creationTime" DOUBLE PRECISION NOT NULL,
+  "_version" BIGINT NOT NULL,
+  "list" VARCHAR(26) COLLATE "C" NOT NULL,
+  "text" TEXT COLLATE "C" NOT NULL,
+  "done" BOOLEAN NOT NULL,
+  "due" DOUBLE PRECISION,
+  "tags" JSONB NOT NULL,
+  PRIMARY KEY ("_id")
+)`,
+      'CREATE INDEX IF NOT EXISTS "todos__by_creation_time" ON "todos" ("_creationTime", "_id")',
+      'CREATE INDEX IF NOT EXISTS "todos__by_list" ON "todos" ("list", "due" NULLS FIRST, "_id")',
+    ]);
+  });
+
+  it("creates a global table on postgres", () => {
+    expect(createTableSql("counters", counters, "postgres")).toEqual([
+      `CREATE TABLE IF NOT EXISTS "counters" (
+  "_id" VARCHAR(26) COLLATE "C" NOT NULL,
+  "_creationTime" DOUBLE PRECISION NOT NULL,
+  "_version" BIGINT NOT NULL,
+  "_namespace" VARCHAR(255) COLLATE "C" NOT NULL,
+  "name" TEXT COLLATE "C" NOT NULL,
+  "value" BIGINT NOT NULL,
+  PRIMARY KEY ("_namespace", "_id")
+)`,
+      'CREATE INDEX IF NOT EXISTS "counters__by_creation_time" ON "counters" ("_namespace", "_creationTime", "_id")',
+      'CREATE INDEX IF NOT EXISTS "counters__by_name" ON "counters" ("_namespace", "name", "_id")',
+    ]);
+  });
+
+  it("creates a DO table on mysql with inline indexes", () => {
+    expect(createTableSql("todos", todos, "mysql")).toEqual([
+      `CREATE TABLE IF NOT EXISTS \`todos\` (
+  \`_id\` VARCHAR(26) NOT NULL,
+  \`_creationTime\` DOUBLE NOT NULL,
+  \`_version\` BIGINT NOT NULL,
+  \`list\` VARCHAR(26) NOT NULL,
+  \`text\` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  \`done\` TINYINT(1) NOT NULL,
+  \`due\` DOUBLE,
+  \`tags\` JSON NOT NULL,
+  PRIMARY KEY (\`_id\`),
+  INDEX \`todos__by_creation_time\` (\`_creationTime\`, \`_id\`),
+  INDEX \`todos__by_list\` (\`list\`, \`due\`, \`_id\`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+    ]);
+  });
+
+  it("creates a global table on mysql", () => {
+    expect(createTableSql("counters", counters, "mysql")).toEqual([
+      `CREATE TABLE IF NOT EXISTS \`counters\` (
+  \`_id\` VARCHAR(26) NOT NULL,
+  \`_creationTime\` DOUBLE NOT NULL,
+  \`_version\` BIGINT NOT NULL,
+  \`_namespace\` VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  \`name\` VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  \`value\` BIGINT NOT NULL,
+  PRIMARY KEY (\`_namespace\`, \`_id\`),
+  INDEX \`counters__by_creation_time\` (\`_namespace\`, \`_creationTime\`, \`_id\`),
+  INDEX \`counters__by_name\` (\`_namespace\`, \`name\`, \`_id\`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+    ]);
+  });
+
+  it("refuses a MySQL index longer than InnoDB allows", () => {
+    const wide = defineTable({ a: v.string(), b: v.string() }).index("by_ab", ["a", "b"]).global();
+    expect(() => createTableSql("wide", wide, "mysql")).toThrow(/3164 key bytes on MySQL/);
+    expect(createTableSql("wide", wide, "postgres")).toHaveLength(3);
+  });
+});
+
+describe("schemaDdl", () => {
+  it("covers every table, or only the global ones", () => {
+    expect(schemaDdl(schema, "postgres")).toHaveLength(4 + 3);
+    const onlyGlobal = schemaDdl(schema, "mysql", { onlyGlobal: true });
+    expect(onlyGlobal).toHaveLength(1);
+    expect(onlyGlobal[0]).toMatch(/^CREATE TABLE IF NOT EXISTS `counters`/);
+    expect(schemaDdl(defineSchema({}), "postgres")).toEqual([]);
+  });
+});
+
+describe("systemTablesDdl", () => {
+  it("creates the store's tables on postgres", () => {
+    expect(systemTablesDdl("postgres")).toEqual([
+      `CREATE TABLE IF NOT EXISTS "_orrery_commits" (
+  "namespace" TEXT NOT NULL,
+  "version" BIGINT NOT NULL,
+  "seq" BIGINT NOT NULL,
+  "table_name" TEXT NOT NULL,
+  "doc_id" TEXT NOT NULL,
+  "op" TEXT NOT NULL,
+  "committed_at" BIGINT NOT NULL,
+  PRIMARY KEY ("namespace", "version", "seq")
+)`,
+      `CREATE TABLE IF NOT EXISTS "_orrery_meta" (
+  "namespace" TEXT NOT NULL,
+  "key" TEXT NOT NULL,
+  "value" TEXT NOT NULL,
+  PRIMARY KEY ("namespace", "key")
+)`,
+      `CREATE TABLE IF NOT EXISTS "_orrery_requests" (
+  "namespace" TEXT NOT NULL,
+  "request_id" TEXT NOT NULL,
+  "result" TEXT NOT NULL,
+  "commit_version" BIGINT,
+  "created_at" BIGINT NOT NULL,
+  PRIMARY KEY ("namespace", "request_id")
+)`,
+      'CREATE INDEX IF NOT EXISTS "_orrery_requests__by_created_at" ON "_orrery_requests" ("namespace", "created_at")',
+    ]);
+  });
+
+  it("creates the store's tables on mysql", () => {
+    const [commits, meta, requests, ...rest] = systemTablesDdl("mysql");
+    expect(rest).toEqual([]);
+    expect(commits).toContain("`table_name` VARCHAR(255) NOT NULL");
+    expect(meta).toBe(`CREATE TABLE IF NOT EXISTS \`_orrery_meta\` (
+  \`namespace\` VARCHAR(255) NOT NULL,
+  \`key\` VARCHAR(255) NOT NULL,
+  \`value\` LONGTEXT NOT NULL,
+  PRIMARY KEY (\`namespace\`, \`key\`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`);
+    expect(requests).toContain("INDEX `_orrery_requests__by_created_at` (`namespace`, `created_at`)");
+    expect(requests).toContain("`commit_version` BIGINT,");
+  });
+});
