@@ -8,8 +8,7 @@ import {
   sqliteTable,
   text,
 } from "drizzle-orm/sqlite-core";
-import type { Codec } from "./codec-kind";
-import { tableColumns } from "./columns";
+import { type ColumnSpec, tableColumns } from "./columns";
 import type { SchemaDefinition } from "./schema";
 import { indexKeyColumns, physicalIndexName, type TableDefinition, tableIndexes } from "./table";
 
@@ -19,18 +18,17 @@ import { indexKeyColumns, physicalIndexName, type TableDefinition, tableIndexes 
  * only: reads and writes go through Orrery's codec, not drizzle's column modes.
  */
 
-function columnBuilder(name: string, codec: Codec): SQLiteColumnBuilderBase {
-  switch (codec) {
-    case "float":
-      return real(name);
-    case "int64":
-      return integer(name);
-    case "boolean":
-      return integer(name, { mode: "boolean" });
-    case "bytes":
-      return blob(name, { mode: "buffer" });
+// Chosen by SQL type, not codec: `_version` decodes as a JS number but is an INTEGER column.
+function columnBuilder(column: ColumnSpec): SQLiteColumnBuilderBase {
+  switch (column.sqlType) {
+    case "REAL":
+      return real(column.name);
+    case "INTEGER":
+      return column.codec === "boolean" ? integer(column.name, { mode: "boolean" }) : integer(column.name);
+    case "BLOB":
+      return blob(column.name, { mode: "buffer" });
     default:
-      return text(name);
+      return text(column.name);
   }
 }
 
@@ -42,7 +40,7 @@ export function sqliteTableFor(tableName: string, table: TableDefinition): SQLit
       builders[column.name] = text(column.name).primaryKey();
       continue;
     }
-    const builder = columnBuilder(column.name, column.codec);
+    const builder = columnBuilder(column);
     builders[column.name] = column.nullable ? builder : notNull(builder);
   }
   return sqliteTable(tableName, builders, (t) =>
