@@ -19,12 +19,15 @@ import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const POLICY_RC_D = "/usr/sbin/policy-rc.d";
-const POLICY_RC_D_BODY = "#!/bin/sh\n# written by orrery scripts/ensure-system-deps.mjs during apt-get install\nexit 101\n";
+const POLICY_RC_D_BODY =
+  "#!/bin/sh\n# written by orrery scripts/ensure-system-deps.mjs during apt-get install\nexit 101\n";
 
 /** Directories searched for binaries that are not at a fixed Debian path. */
 function searchDirs() {
   const fromPath = (process.env.PATH ?? "").split(delimiter).filter(Boolean);
-  return [...new Set([...fromPath, "/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin"])];
+  return [
+    ...new Set([...fromPath, "/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin"]),
+  ];
 }
 
 function findBinary(names, extraDirs = []) {
@@ -68,7 +71,8 @@ const CHROMIUM = {
 
 function isPresent(requirement) {
   return requirement.binaries.every((b) => {
-    if (b.pathSearch === false) return (b.dirs ?? []).some((d) => b.names.some((n) => existsSync(join(d, n))));
+    if (b.pathSearch === false)
+      return (b.dirs ?? []).some((d) => b.names.some((n) => existsSync(join(d, n))));
     return findBinary(b.names, b.dirs ?? []) !== undefined;
   });
 }

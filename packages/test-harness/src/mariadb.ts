@@ -12,14 +12,13 @@ import {
   makeTempDir,
   pathDirs,
   readLogTail,
-  removeDirSync,
   resolveRunAs,
   runCommand,
   type SystemUser,
   sleep,
   spawnServer,
-  stopServer,
-  trackServer,
+  stopProcess,
+  trackDir,
 } from "./system.js";
 import {
   type DatabaseServer,
@@ -158,6 +157,7 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<D
   const runAs: SystemUser | undefined = resolveRunAs("mysql", APT_PACKAGE);
 
   const baseDir = makeTempDir("orrery-my-", runAs, options.tmpRoot);
+  const tracker = trackDir(baseDir);
   const dataDir = join(baseDir, "data");
   const logFile = join(baseDir, "mariadb.log");
   const socketPath = join(baseDir, "mysql.sock");
@@ -180,9 +180,11 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<D
         "--skip-test-db",
         "--skip-name-resolve",
         `--extra-file=${initFile}`,
+        // Private tmpdir: the bootstrap's temporary tables must not meet other servers' in /tmp.
+        `--tmpdir=${baseDir}`,
         ...toArgs(SPEED_OPTIONS),
       ],
-      { runAs, cwd: baseDir, env: { HOME: baseDir }, description: "mariadb-install-db" },
+      { runAs, cwd: baseDir, env: { HOME: baseDir }, description: "mariadb-install-db", tracker },
     );
     timings.installDb = Math.round(performance.now() - tInstall);
 
@@ -214,10 +216,11 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<D
       const child = spawnServer(bins.server, args, { runAs, cwd: baseDir, logFile, env: { HOME: baseDir } });
       if (child.pid === undefined) throw new Error(`could not spawn ${bins.server}`);
       // The data is thrown away, so SIGKILL is the fastest correct shutdown.
-      const untrack = trackServer(child.pid, "SIGKILL", baseDir);
+      tracker.setProcess(child.pid, "SIGKILL");
       const ready = await waitUntilReady(child, { port, user, password, database }, dataDir, deadline);
       if (ready.kind !== "ready") {
-        await stopServer(child, "SIGKILL", join(baseDir, "nonexistent"), untrack);
+        await stopProcess(child, "SIGKILL");
+        tracker.clearProcess();
         const log = readLogTail(logFile);
         lastFailure = `${ready.detail ?? ""}\n--- mariadbd log (${logFile}) ---\n${log}`;
         const portTaken =
@@ -245,13 +248,17 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<D
         startupMs,
         timings,
         stop: () => {
-          stopping ??= stopServer(child, "SIGKILL", baseDir, untrack);
+          stopping ??= (async () => {
+            await stopProcess(child, "SIGKILL");
+            tracker.clearProcess();
+            tracker.release();
+          })();
           return stopping;
         },
       };
     }
     throw new Error(`MariaDB did not start: ${lastFailure}`);
   } finally {
-    if (!started) removeDirSync(baseDir);
+    if (!started) tracker.release();
   }
 }

@@ -12,14 +12,13 @@ import {
   makeTempDir,
   pathDirs,
   readLogTail,
-  removeDirSync,
   resolveRunAs,
   runCommand,
   type SystemUser,
   sleep,
   spawnServer,
-  stopServer,
-  trackServer,
+  stopProcess,
+  trackDir,
 } from "./system.js";
 import {
   type DatabaseServer,
@@ -136,6 +135,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const runAs: SystemUser | undefined = resolveRunAs("postgres", APT_PACKAGE);
 
   const baseDir = makeTempDir("orrery-pg-", runAs, options.tmpRoot);
+  const tracker = trackDir(baseDir);
   const dataDir = join(baseDir, "data");
   const logFile = join(baseDir, "postgres.log");
   const timings: Record<string, number> = {};
@@ -162,7 +162,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
         "--no-sync",
         "--no-instructions",
       ],
-      { runAs, cwd: baseDir, env: { LC_ALL: "C", HOME: baseDir }, description: "initdb" },
+      { runAs, cwd: baseDir, env: { LC_ALL: "C", HOME: baseDir }, description: "initdb", tracker },
     );
     timings.initdb = Math.round(performance.now() - tInit);
 
@@ -189,12 +189,17 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       const tBoot = performance.now();
       const child = spawnServer(bins.postgres, args, { runAs, cwd: baseDir, logFile, env: { LC_ALL: "C" } });
       if (child.pid === undefined) throw new Error(`could not spawn ${bins.postgres}`);
-      const untrack = trackServer(child.pid, "SIGQUIT", baseDir);
-      const stopChild = () => stopServer(child, "SIGQUIT", baseDir, untrack);
+      tracker.setProcess(child.pid, "SIGQUIT");
+      const stopChild = async () => {
+        await stopProcess(child, "SIGQUIT");
+        tracker.clearProcess();
+        tracker.release();
+      };
       const ready = await waitUntilReady(child, { port, user, password }, dataDir, deadline);
       if (ready.kind !== "ready") {
         // Stop this attempt without removing the data directory (we may retry on another port).
-        await stopServer(child, "SIGQUIT", join(baseDir, "nonexistent"), untrack);
+        await stopProcess(child, "SIGQUIT");
+        tracker.clearProcess();
         const log = readLogTail(logFile);
         lastFailure = `${ready.detail ?? ""}\n--- postgres log (${logFile}) ---\n${log}`;
         const portTaken = ready.kind === "foreign" || /address already in use|could not bind/i.test(log);
@@ -248,6 +253,6 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     }
     throw new Error(`PostgreSQL did not start: ${lastFailure}`);
   } finally {
-    if (!started) removeDirSync(baseDir);
+    if (!started) tracker.release();
   }
 }

@@ -1,7 +1,16 @@
 // Process, filesystem and port helpers shared by the Postgres and MariaDB launchers.
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { chownSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import {
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -143,7 +152,14 @@ export interface CommandResult {
 export function runCommand(
   command: string,
   args: readonly string[],
-  options: { runAs: SystemUser | undefined; cwd: string; env?: NodeJS.ProcessEnv; description: string },
+  options: {
+    runAs: SystemUser | undefined;
+    cwd: string;
+    env?: NodeJS.ProcessEnv;
+    description: string;
+    /** Tracks the running command so it is killed if this process is interrupted. */
+    tracker?: DirTracker;
+  },
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -152,6 +168,7 @@ export function runCommand(
       stdio: ["ignore", "pipe", "pipe"],
       ...(options.runAs ? { uid: options.runAs.uid, gid: options.runAs.gid } : {}),
     });
+    if (child.pid !== undefined) options.tracker?.setProcess(child.pid, "SIGKILL");
     let output = "";
     const append = (chunk: Buffer) => {
       output += chunk.toString("utf8");
@@ -162,6 +179,7 @@ export function runCommand(
       reject(new Error(`${options.description}: could not run ${command}: ${err.message}`)),
     );
     child.once("close", (code, signal) => {
+      options.tracker?.clearProcess();
       const result = { code, signal, output };
       if (code === 0) resolve(result);
       else
@@ -254,35 +272,42 @@ export function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boo
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cleanup: every started server is tracked so that process exit, Ctrl-C, SIGTERM, or the parent
-// being SIGKILLed (via a tiny detached watchdog shell) never leaves a server running.
+// Cleanup. Every temp dir is tracked from the moment it exists, together with the process
+// currently working in it (initdb, then the server). Process exit, Ctrl-C, SIGTERM and SIGHUP
+// stop that process and remove the dir synchronously; if this process is SIGKILLed, a tiny
+// detached watchdog shell does the same as soon as it notices its parent is gone.
 
-interface TrackedServer {
-  pid: number;
-  stopSignal: NodeJS.Signals;
+const PID_FILE = ".orrery-harness-pid";
+
+interface TrackedDir {
   dir: string;
+  pid: number | undefined;
+  stopSignal: NodeJS.Signals;
   watchdogPid: number | undefined;
 }
 
-const tracked = new Map<number, TrackedServer>();
+const tracked = new Map<string, TrackedDir>();
 let handlersInstalled = false;
 
-function stopTrackedSync(server: TrackedServer): void {
-  trySignal(server.pid, server.stopSignal);
-  const deadline = Date.now() + 3000;
-  while (isAlive(server.pid) && Date.now() < deadline) sleepSync(20);
-  if (isAlive(server.pid)) {
-    trySignal(server.pid, "SIGKILL");
-    const killDeadline = Date.now() + 1000;
-    while (isAlive(server.pid) && Date.now() < killDeadline) sleepSync(20);
+function stopTrackedSync(entry: TrackedDir): void {
+  const { pid } = entry;
+  if (pid !== undefined && isAlive(pid)) {
+    trySignal(pid, entry.stopSignal);
+    const deadline = Date.now() + 3000;
+    while (isAlive(pid) && Date.now() < deadline) sleepSync(20);
+    if (isAlive(pid)) {
+      trySignal(pid, "SIGKILL");
+      const killDeadline = Date.now() + 1000;
+      while (isAlive(pid) && Date.now() < killDeadline) sleepSync(20);
+    }
   }
-  if (server.watchdogPid !== undefined) trySignal(server.watchdogPid, "SIGKILL");
-  removeDirSync(server.dir);
+  if (entry.watchdogPid !== undefined) trySignal(entry.watchdogPid, "SIGKILL");
+  removeDirSync(entry.dir);
 }
 
-/** Synchronously stops every server this process started and still owns. */
+/** Synchronously stops every server this process started and removes their temp dirs. */
 export function stopAllServersSync(): void {
-  for (const server of tracked.values()) stopTrackedSync(server);
+  for (const entry of tracked.values()) stopTrackedSync(entry);
   tracked.clear();
 }
 
@@ -304,63 +329,83 @@ function installHandlers(): void {
 }
 
 const WATCHDOG_SCRIPT = [
-  'parent="$1"; server="$2"; sig="$3"; dir="$4"',
-  'while kill -0 "$parent" 2>/dev/null; do sleep 1; done',
-  'kill -"$sig" "$server" 2>/dev/null',
-  'i=0; while kill -0 "$server" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done',
-  'kill -9 "$server" 2>/dev/null',
+  'parent="$1"; dir="$2"; pidfile="$2/$3"',
+  // A zombie (exited, not yet reaped) still answers kill -0, so read the /proc state instead.
+  'alive() { st=$(cut -d" " -f3 "/proc/$1/stat" 2>/dev/null) && [ "$st" != Z ] && [ "$st" != X ]; }',
+  'while alive "$parent"; do sleep 1; done',
+  'if [ -f "$pidfile" ] && read -r pid sig < "$pidfile" && [ -n "$pid" ]; then',
+  '  kill -"$sig" "$pid" 2>/dev/null',
+  '  i=0; while alive "$pid" && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done',
+  '  alive "$pid" && kill -9 "$pid" 2>/dev/null',
+  "fi",
   'rm -rf "$dir"',
 ].join("\n");
 
-/**
- * Registers a started server for cleanup. Returns the function that unregisters it (call it
- * once the server is stopped and its directory removed).
- */
-export function trackServer(pid: number, stopSignal: NodeJS.Signals, dir: string): () => void {
+/** Cleanup handle for one temp dir and the process working in it. */
+export interface DirTracker {
+  readonly dir: string;
+  /** Records the process now working in the dir and how to stop it. */
+  setProcess(pid: number, stopSignal: NodeJS.Signals): void;
+  /** Forgets the process (it has exited). */
+  clearProcess(): void;
+  /** Removes the dir and stops watching it. Stop the process first. Idempotent. */
+  release(): void;
+}
+
+/** Tracks a freshly created temp dir for cleanup (see above). */
+export function trackDir(dir: string): DirTracker {
   installHandlers();
   let watchdogPid: number | undefined;
   try {
     const watchdog = spawn(
       "/bin/sh",
-      ["-c", WATCHDOG_SCRIPT, "orrery-db-watchdog", String(process.pid), String(pid), stopSignal, dir],
-      {
-        detached: true,
-        stdio: "ignore",
-      },
+      ["-c", WATCHDOG_SCRIPT, "orrery-db-watchdog", String(process.pid), dir, PID_FILE],
+      { detached: true, stdio: "ignore" },
     );
     watchdog.on("error", () => {});
     watchdog.unref();
     watchdogPid = watchdog.pid;
   } catch {
-    watchdogPid = undefined;
+    watchdogPid = undefined; // the in-process handlers still clean up on normal exit and signals
   }
-  tracked.set(pid, { pid, stopSignal, dir, watchdogPid });
-  return () => {
-    const entry = tracked.get(pid);
-    if (entry?.watchdogPid !== undefined) trySignal(entry.watchdogPid, "SIGKILL");
-    tracked.delete(pid);
+  const entry: TrackedDir = { dir, pid: undefined, stopSignal: "SIGKILL", watchdogPid };
+  tracked.set(dir, entry);
+  const pidFile = join(dir, PID_FILE);
+  return {
+    dir,
+    setProcess(pid, stopSignal) {
+      entry.pid = pid;
+      entry.stopSignal = stopSignal;
+      try {
+        writeFileSync(pidFile, `${pid} ${stopSignal.replace(/^SIG/, "")}\n`);
+      } catch {
+        // the dir is gone: nothing left for the watchdog to do
+      }
+    },
+    clearProcess() {
+      entry.pid = undefined;
+      rmSync(pidFile, { force: true });
+    },
+    release() {
+      if (!tracked.has(dir)) return;
+      tracked.delete(dir);
+      if (entry.watchdogPid !== undefined) trySignal(entry.watchdogPid, "SIGKILL");
+      removeDirSync(dir);
+    },
   };
 }
 
-/**
- * Stops a server child: `stopSignal`, then SIGKILL after `graceMs`; removes its directory.
- * Idempotent.
- */
-export async function stopServer(
+/** Stops a server child: `stopSignal`, then SIGKILL after `graceMs`. Resolves once it exited. */
+export async function stopProcess(
   child: ChildProcess,
   stopSignal: NodeJS.Signals,
-  dir: string,
-  untrack: () => void,
   graceMs = 5000,
 ): Promise<void> {
   const pid = child.pid;
-  if (pid !== undefined && isAlive(pid)) {
-    trySignal(pid, stopSignal);
-    if (!(await waitForExit(child, graceMs))) {
-      trySignal(pid, "SIGKILL");
-      await waitForExit(child, 2000);
-    }
+  if (pid === undefined || child.exitCode !== null || child.signalCode !== null || !isAlive(pid)) return;
+  trySignal(pid, stopSignal);
+  if (!(await waitForExit(child, graceMs))) {
+    trySignal(pid, "SIGKILL");
+    await waitForExit(child, 2000);
   }
-  untrack();
-  removeDirSync(dir);
 }
