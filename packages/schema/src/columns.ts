@@ -52,6 +52,24 @@ export function indexedFields(table: TableDefinition): Set<string> {
  * (absent ⇔ NULL); every other column is NOT NULL.
  */
 export function tableColumns(table: TableDefinition, engine: Engine): ColumnSpec[] {
+  // Table definitions are frozen, so the mapping can be computed once per table and engine;
+  // the codec calls this for every row.
+  let byEngine = cache.get(table);
+  if (!byEngine) {
+    byEngine = new Map();
+    cache.set(table, byEngine);
+  }
+  let columns = byEngine.get(engine);
+  if (!columns) {
+    columns = Object.freeze(computeColumns(table, engine).map((c) => Object.freeze(c)));
+    byEngine.set(engine, columns);
+  }
+  return [...columns];
+}
+
+const cache = new WeakMap<TableDefinition, Map<Engine, readonly ColumnSpec[]>>();
+
+function computeColumns(table: TableDefinition, engine: Engine): ColumnSpec[] {
   const columns: ColumnSpec[] = [
     { name: "_id", sqlType: SQL_TYPES.id[engine], nullable: false, codec: "id" },
     { name: "_creationTime", sqlType: SQL_TYPES.float[engine], nullable: false, codec: "float" },
