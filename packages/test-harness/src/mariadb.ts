@@ -12,6 +12,7 @@ import {
   makeTempDir,
   pathDirs,
   readLogTail,
+  rejectOnExit,
   resolveRunAs,
   runCommand,
   type SystemUser,
@@ -19,6 +20,7 @@ import {
   spawnServer,
   stopProcess,
   trackDir,
+  withTimeout,
 } from "./system.js";
 import {
   type DatabaseServer,
@@ -107,6 +109,7 @@ async function waitUntilReady(
   deadline: number,
 ): Promise<ReadyCheck> {
   let lastError = "";
+  const exited = rejectOnExit(child);
   while (Date.now() < deadline) {
     if (
       child.exitCode !== null ||
@@ -117,7 +120,8 @@ async function waitUntilReady(
     }
     let connection: mysql.Connection | undefined;
     try {
-      connection = await mysql.createConnection({
+      // Bounded: something else listening on the port might accept and never answer.
+      const connecting = mysql.createConnection({
         host: "127.0.0.1",
         port: conn.port,
         user: conn.user,
@@ -125,7 +129,17 @@ async function waitUntilReady(
         database: conn.database,
         connectTimeout: 2000,
       });
-      const [rows] = await connection.query<mysql.RowDataPacket[]>("SELECT @@datadir AS dir");
+      connecting.catch(() => {}); // a late failure after the timeout below must not go unhandled
+      connection = await withTimeout(
+        Promise.race([connecting, exited]),
+        3000,
+        `no answer from 127.0.0.1:${conn.port}`,
+      );
+      const [rows] = await withTimeout(
+        connection.query<mysql.RowDataPacket[]>("SELECT @@datadir AS dir"),
+        3000,
+        `no answer from 127.0.0.1:${conn.port}`,
+      );
       const dir = String(rows[0]?.dir ?? "");
       if (dir.replace(/\/$/, "") !== dataDir) {
         return { kind: "foreign", detail: `port ${conn.port} is served from ${dir}` };
@@ -134,7 +148,7 @@ async function waitUntilReady(
     } catch (err) {
       lastError = err instanceof Error ? err.message : String(err);
     } finally {
-      await connection?.end().catch(() => {});
+      connection?.destroy();
     }
     await sleep(50);
   }

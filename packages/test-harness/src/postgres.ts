@@ -12,6 +12,7 @@ import {
   makeTempDir,
   pathDirs,
   readLogTail,
+  rejectOnExit,
   resolveRunAs,
   runCommand,
   type SystemUser,
@@ -19,6 +20,7 @@ import {
   spawnServer,
   stopProcess,
   trackDir,
+  withTimeout,
 } from "./system.js";
 import {
   type DatabaseServer,
@@ -85,6 +87,7 @@ async function waitUntilReady(
   deadline: number,
 ): Promise<ReadyCheck> {
   let lastError = "";
+  const exited = rejectOnExit(child);
   while (Date.now() < deadline) {
     if (
       child.exitCode !== null ||
@@ -105,14 +108,19 @@ async function waitUntilReady(
       onnotice: () => {},
     });
     try {
-      const rows = await sql<{ dir: string }[]>`select current_setting('data_directory') as dir`;
+      // Bounded: something else listening on the port might accept and never answer.
+      const rows = await withTimeout(
+        Promise.race([sql<{ dir: string }[]>`select current_setting('data_directory') as dir`, exited]),
+        3000,
+        `no answer from 127.0.0.1:${conn.port}`,
+      );
       const dir = rows[0]?.dir;
       if (dir !== dataDir) return { kind: "foreign", detail: `port ${conn.port} is served from ${dir}` };
       return { kind: "ready" };
     } catch (err) {
       lastError = err instanceof Error ? err.message : String(err);
     } finally {
-      await sql.end({ timeout: 1 }).catch(() => {});
+      await sql.end({ timeout: 0 }).catch(() => {});
     }
     await sleep(50);
   }

@@ -409,3 +409,23 @@ export async function stopProcess(
     await waitForExit(child, 2000);
   }
 }
+
+/** Rejects with `message` if `promise` has not settled after `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A promise that rejects when `child` exits: race probes against it to notice a crash at once. */
+export function rejectOnExit(child: ChildProcess): Promise<never> {
+  const exited = new Promise<never>((_, reject) => {
+    const fail = () => reject(new Error(`process ${child.pid} exited`));
+    if (child.exitCode !== null || child.signalCode !== null) fail();
+    else child.once("exit", fail);
+  });
+  exited.catch(() => {}); // only ever observed through Promise.race
+  return exited;
+}
