@@ -98,6 +98,10 @@ function decodeBytes(name: string, raw: unknown): ArrayBuffer {
     copy.set(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
     return copy.buffer;
   }
+  // D1 hands BLOBs back as arrays of byte values.
+  if (Array.isArray(raw) && raw.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) {
+    return Uint8Array.from(raw as number[]).buffer;
+  }
   throw new CodecError(name, `cannot decode ${typeof raw} as bytes`);
 }
 

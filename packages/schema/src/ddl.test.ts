@@ -17,6 +17,23 @@ const todos = defineTable({
 const counters = defineTable({ name: v.string(), value: v.int64() }).index("by_name", ["name"]).global();
 
 describe("createTableSql", () => {
+  it("creates a global table on sqlite, the shape the drizzle migrations give DO and D1", () => {
+    expect(createTableSql("counters", counters, "sqlite")).toEqual([
+      `CREATE TABLE IF NOT EXISTS "counters" (
+  "_id" TEXT NOT NULL,
+  "_creationTime" REAL NOT NULL,
+  "_version" INTEGER NOT NULL,
+  "_namespace" TEXT NOT NULL,
+  "name" TEXT NOT NULL,
+  "value" INTEGER NOT NULL,
+  PRIMARY KEY ("_id")
+)`,
+      'CREATE INDEX IF NOT EXISTS "counters__by_creation_time" ON "counters" ("_namespace", "_creationTime", "_id")',
+      'CREATE INDEX IF NOT EXISTS "counters__by_name" ON "counters" ("_namespace", "name", "_id")',
+    ]);
+    expect(systemTablesDdl("sqlite")[0]).toContain('"version" INTEGER NOT NULL');
+  });
+
   it("creates a DO table on postgres", () => {
     expect(createTableSql("todos", todos, "postgres")).toEqual([
       `CREATE TABLE IF NOT EXISTS "todos" (

@@ -1,12 +1,12 @@
-import { type ColumnSpec, tableColumns } from "./columns";
+import { type ColumnSpec, type Engine, tableColumns } from "./columns";
 import type { SchemaDefinition } from "./schema";
 import { NAMESPACE_COLUMN } from "./system-fields";
 import { indexKeyColumns, physicalIndexName, type TableDefinition, tableIndexes } from "./table";
 
 export type ExternalEngine = "postgres" | "mysql";
 
-export function quoteIdentifier(name: string, engine: ExternalEngine): string {
-  return engine === "postgres" ? `"${name.replaceAll('"', '""')}"` : `\`${name.replaceAll("`", "``")}\``;
+export function quoteIdentifier(name: string, engine: Engine): string {
+  return engine !== "mysql" ? `"${name.replaceAll('"', '""')}"` : `\`${name.replaceAll("`", "``")}\``;
 }
 
 export const MYSQL_TABLE_OPTIONS = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
@@ -23,16 +23,18 @@ function mysqlKeyBytes(sqlType: string): number {
 }
 
 /**
- * `CREATE TABLE IF NOT EXISTS` plus indexes for one table. Postgres indexes are separate
+ * `CREATE TABLE IF NOT EXISTS` plus indexes for one table. In production SQLite tables come
+ * from the drizzle migrations; this SQLite DDL is the same shape, for tests that need a fresh
+ * database per case. Postgres and SQLite indexes are separate
  * `CREATE INDEX IF NOT EXISTS` statements (nullable columns `NULLS FIRST`, as in SQLite and
  * MySQL); MySQL indexes are inline because MySQL 8 has no `CREATE INDEX IF NOT EXISTS`.
  */
-export function createTableSql(tableName: string, table: TableDefinition, engine: ExternalEngine): string[] {
+export function createTableSql(tableName: string, table: TableDefinition, engine: Engine): string[] {
   const q = (name: string) => quoteIdentifier(name, engine);
   const columns = tableColumns(table, engine);
   const byName = new Map(columns.map((c) => [c.name, c]));
   const lines = columns.map((c) => `  ${q(c.name)} ${c.sqlType}${c.nullable ? "" : " NOT NULL"}`);
-  const primaryKey = table.isGlobal ? [NAMESPACE_COLUMN, "_id"] : ["_id"];
+  const primaryKey = table.isGlobal && engine !== "sqlite" ? [NAMESPACE_COLUMN, "_id"] : ["_id"];
   lines.push(`  PRIMARY KEY (${primaryKey.map(q).join(", ")})`);
 
   const indexes = tableIndexes(table).map((index) => ({
@@ -49,7 +51,9 @@ export function createTableSql(tableName: string, table: TableDefinition, engine
   }
   const statements = [`CREATE TABLE IF NOT EXISTS ${q(tableName)} (\n${lines.join(",\n")}\n)`];
   for (const index of indexes) {
-    const keys = index.columns.map((c) => `${q(c.name)}${c.nullable ? " NULLS FIRST" : ""}`);
+    const keys = index.columns.map(
+      (c) => `${q(c.name)}${c.nullable && engine === "postgres" ? " NULLS FIRST" : ""}`,
+    );
     statements.push(`CREATE INDEX IF NOT EXISTS ${q(index.name)} ON ${q(tableName)} (${keys.join(", ")})`);
   }
   return statements;
@@ -68,7 +72,7 @@ function checkMysqlKeyLength(tableName: string, indexName: string, columns: Colu
 /** DDL for every table of a schema (or only its `.global()` tables). */
 export function schemaDdl(
   schema: SchemaDefinition,
-  engine: ExternalEngine,
+  engine: Engine,
   options: { onlyGlobal?: boolean } = {},
 ): string[] {
   return Object.entries(schema.tables)

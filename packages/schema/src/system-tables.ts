@@ -1,5 +1,6 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { type ExternalEngine, MYSQL_TABLE_OPTIONS, quoteIdentifier } from "./ddl";
+import type { Engine } from "./columns";
+import { MYSQL_TABLE_OPTIONS, quoteIdentifier } from "./ddl";
 
 /** The commit log: one row per document written by commit `version` of a namespace. */
 const commits = sqliteTable(
@@ -99,13 +100,14 @@ const SYSTEM_TABLE_SPECS: SystemTableSpec[] = [
   },
 ];
 
-const SYSTEM_SQL_TYPES: Record<ExternalEngine, Record<SystemColumnType, string>> = {
+const SYSTEM_SQL_TYPES: Record<Engine, Record<SystemColumnType, string>> = {
+  sqlite: { key: "TEXT", long: "TEXT", int: "INTEGER" },
   postgres: { key: "TEXT", long: "TEXT", int: "BIGINT" },
   mysql: { key: "VARCHAR(255)", long: "LONGTEXT", int: "BIGINT" },
 };
 
-/** DDL for the store's own tables on Postgres or MySQL (the same tables as `orrerySystemTables`). */
-export function systemTablesDdl(engine: ExternalEngine): string[] {
+/** DDL for the store's own tables on any engine (the same tables as `orrerySystemTables`). */
+export function systemTablesDdl(engine: Engine): string[] {
   const q = (name: string) => quoteIdentifier(name, engine);
   return SYSTEM_TABLE_SPECS.flatMap((spec) => {
     const lines = spec.columns.map(

@@ -1,0 +1,47 @@
+import { afterAll, describe, it } from "vitest";
+import { crudCases } from "./cases/crud";
+import { namespaceCases } from "./cases/namespaces";
+import { occCases } from "./cases/occ";
+import { paginationCases } from "./cases/pagination";
+import { queryCases } from "./cases/queries";
+import { reactivityCases } from "./cases/reactivity";
+import { validationCases } from "./cases/validation";
+import { type ConformanceCase, caseContext, type StoreEngine } from "./harness";
+
+export type { CaseContext, ConformanceCase, EngineFixture, StoreEngine } from "./harness";
+export { type ConformanceSchema, conformanceSchema } from "./schema";
+
+export const conformanceCases: readonly ConformanceCase[] = [
+  ...crudCases,
+  ...queryCases,
+  ...validationCases,
+  ...occCases,
+  ...paginationCases,
+  ...reactivityCases,
+  ...namespaceCases,
+];
+
+/**
+ * Registers every conformance case for one engine. The same cases run unchanged on Durable
+ * Object SQLite, D1, Postgres and MySQL; each case gets a fresh database space.
+ */
+export function describeStoreConformance(
+  engine: StoreEngine,
+  options: { only?: readonly string[] } = {},
+): void {
+  const cases = options.only
+    ? conformanceCases.filter((c) => options.only?.includes(c.name))
+    : conformanceCases;
+  let passed = 0;
+  describe(`store conformance on ${engine.name}`, () => {
+    for (const testCase of cases) {
+      it(testCase.name, async () => {
+        await engine.withDatabase((fixture) => testCase.run(caseContext(fixture)));
+        passed++;
+      });
+    }
+    afterAll(() => {
+      console.log(`store conformance: ${passed}/${cases.length} cases passed on ${engine.name}`);
+    });
+  });
+}

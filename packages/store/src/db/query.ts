@@ -1,0 +1,219 @@
+import { OrreryError } from "../errors";
+import type { IndexKey, KeyRange } from "../reactivity/key-range";
+import type { ReadRange } from "../reactivity/read-write-sets";
+import { decodeCursor, encodeCursor } from "./cursor";
+import type { Doc } from "./document";
+import { type Expression, type FilterBuilder, filterBuilder } from "./filter";
+import { IndexRangeBuilder, toKeyRange } from "./index-range";
+import type { Order } from "./scan-sql";
+import { BY_CREATION_TIME, type IndexInfo, type TableInfo } from "./table-info";
+import type { TableReader } from "./table-reader";
+
+export interface PaginationOptions {
+  /** null for the first page; then the previous page's `continueCursor`. */
+  readonly cursor: string | null;
+  readonly numItems: number;
+  /**
+   * Where the page ends, for re-running a page that was already loaded: the page then holds
+   * every document up to and including that cursor, however many there are now.
+   */
+  readonly endCursor?: string | null;
+}
+
+export interface PaginationResult<T> {
+  readonly page: T[];
+  readonly isDone: boolean;
+  readonly continueCursor: string;
+}
+
+export interface OrderedQuery<T> extends AsyncIterable<T> {
+  filter(predicate: (q: FilterBuilder<T>) => Expression<boolean>): OrderedQuery<T>;
+  take(n: number): Promise<T[]>;
+  first(): Promise<T | null>;
+  /** The single matching document or null; more than one is an error. */
+  unique(): Promise<T | null>;
+  collect(): Promise<T[]>;
+  paginate(options: PaginationOptions): Promise<PaginationResult<T>>;
+}
+
+export interface Query<T> extends OrderedQuery<T> {
+  order(order: Order): OrderedQuery<T>;
+}
+
+export interface QueryInitializer<T, IndexName extends string = string> extends Query<T> {
+  withIndex(indexName: IndexName, range?: (q: IndexRangeBuilder<T>) => IndexRangeBuilder<T>): Query<T>;
+}
+
+interface QueryState {
+  readonly index: IndexInfo;
+  readonly range: KeyRange;
+  readonly order: Order;
+  readonly filters: readonly Expression<boolean>[];
+}
+
+/**
+ * One immutable query over one table. Each terminal call scans the range once and records,
+ * in `readLog`, exactly the part of the range it looked at: up to the last key it read when it
+ * stopped early, the whole range when it ran out.
+ */
+export class TableQuery<T> implements QueryInitializer<T> {
+  constructor(
+    private readonly reader: TableReader,
+    private readonly table: TableInfo,
+    private readonly readLog: ReadRange[],
+    private readonly state: QueryState = {
+      index: reader.schema.index(table, BY_CREATION_TIME),
+      range: { lower: null, upper: null },
+      order: "asc",
+      filters: [],
+    },
+    private readonly indexChosen = false,
+  ) {}
+
+  withIndex(indexName: string, range?: (q: IndexRangeBuilder<T>) => IndexRangeBuilder<T>): Query<T> {
+    if (this.indexChosen) throw new OrreryError("INVALID_ARGUMENT", "withIndex can be called once per query");
+    const index = this.reader.schema.index(this.table, indexName);
+    const builder = range ? range(IndexRangeBuilder.start<T>()) : null;
+    return this.with({ index, range: toKeyRange(index, builder as IndexRangeBuilder<never> | null) }, true);
+  }
+
+  order(order: Order): OrderedQuery<T> {
+    if (order !== "asc" && order !== "desc") {
+      throw new OrreryError(
+        "INVALID_ARGUMENT",
+        `order: expected "asc" or "desc", got ${JSON.stringify(order)}`,
+      );
+    }
+    return this.with({ order }, true);
+  }
+
+  filter(predicate: (q: FilterBuilder<T>) => Expression<boolean>): OrderedQuery<T> {
+    return this.with({ filters: [...this.state.filters, predicate(filterBuilder<T>())] }, true);
+  }
+
+  async take(n: number): Promise<T[]> {
+    if (!Number.isInteger(n) || n < 0)
+      throw new OrreryError("INVALID_ARGUMENT", `take: expected a whole number ≥ 0, got ${n}`);
+    return (await this.read(this.state.range, n)).docs;
+  }
+
+  async first(): Promise<T | null> {
+    return (await this.take(1))[0] ?? null;
+  }
+
+  async unique(): Promise<T | null> {
+    const docs = await this.take(2);
+    if (docs.length > 1) {
+      throw new OrreryError(
+        "INVALID_ARGUMENT",
+        `unique: more than one document in "${this.table.name}" matches the query`,
+      );
+    }
+    return docs[0] ?? null;
+  }
+
+  async collect(): Promise<T[]> {
+    return (await this.read(this.state.range, Number.POSITIVE_INFINITY)).docs;
+  }
+
+  async paginate(options: PaginationOptions): Promise<PaginationResult<T>> {
+    const { index, order } = this.state;
+    if (!Number.isInteger(options.numItems) || options.numItems < 1) {
+      throw new OrreryError(
+        "INVALID_ARGUMENT",
+        `paginate: numItems must be a whole number ≥ 1, got ${options.numItems}`,
+      );
+    }
+    let range = this.state.range;
+    if (options.cursor) range = narrow(range, decodeCursor(options.cursor, index.name), order, "start");
+    const end = options.endCursor ? decodeCursor(options.endCursor, index.name) : null;
+    if (end) range = narrow(range, end, order, "end");
+    const { docs, lastKey, exhausted } = await this.read(
+      range,
+      end ? Number.POSITIVE_INFINITY : options.numItems,
+    );
+    const continueCursor = lastKey
+      ? encodeCursor(index.name, lastKey)
+      : (options.cursor ?? encodeCursor(index.name, []));
+    return { page: docs, isDone: end ? false : exhausted, continueCursor };
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    let lastKey: IndexKey | null = null;
+    let exhausted = false;
+    try {
+      for await (const { doc, key } of this.reader.scan(
+        this.table,
+        this.state.index,
+        this.state.range,
+        this.state.order,
+        64,
+      )) {
+        lastKey = key;
+        if (this.matches(doc)) yield doc as unknown as T;
+      }
+      exhausted = true;
+    } finally {
+      this.record(this.state.range, lastKey, exhausted);
+    }
+  }
+
+  private async read(range: KeyRange, limit: number) {
+    const docs: T[] = [];
+    let lastKey: IndexKey | null = null;
+    let exhausted = true;
+    if (limit > 0) {
+      const hint = Number.isFinite(limit) ? limit : 64;
+      for await (const { doc, key } of this.reader.scan(
+        this.table,
+        this.state.index,
+        range,
+        this.state.order,
+        hint,
+      )) {
+        lastKey = key;
+        if (this.matches(doc)) docs.push(doc as unknown as T);
+        if (docs.length >= limit) {
+          exhausted = false;
+          break;
+        }
+      }
+    } else {
+      exhausted = false;
+    }
+    this.record(range, lastKey, exhausted);
+    return { docs, lastKey, exhausted };
+  }
+
+  private record(range: KeyRange, lastKey: IndexKey | null, exhausted: boolean): void {
+    if (!exhausted && !lastKey) return;
+    const read = exhausted || !lastKey ? range : narrow(range, lastKey, this.state.order, "end");
+    this.readLog.push({ table: this.table.name, index: this.state.index.name, range: read });
+  }
+
+  private matches(doc: Doc): boolean {
+    return this.state.filters.every((filter) => filter.evaluate(doc) === true);
+  }
+
+  private with(changes: Partial<QueryState>, indexChosen: boolean): TableQuery<T> {
+    return new TableQuery<T>(
+      this.reader,
+      this.table,
+      this.readLog,
+      { ...this.state, ...changes },
+      indexChosen,
+    );
+  }
+}
+
+/**
+ * Cuts a range at a key, in scan order: "start" keeps what comes after the key, "end" keeps
+ * what comes up to and including it. The empty key (the cursor of an empty first page) cuts
+ * nothing, so a later page starts from the beginning.
+ */
+function narrow(range: KeyRange, key: IndexKey, order: Order, side: "start" | "end"): KeyRange {
+  if (key.length === 0) return range;
+  const cutsLower = (order === "asc") === (side === "start");
+  const bound = { key, inclusive: side === "end" };
+  return cutsLower ? { lower: bound, upper: range.upper } : { lower: range.lower, upper: bound };
+}

@@ -1,0 +1,86 @@
+import {
+  type ColumnSpec,
+  type Engine,
+  type SchemaDefinition,
+  type TableDefinition,
+  tableColumns,
+  tableIndexes,
+} from "@orrery/schema";
+import type { IndexKey } from "../reactivity/key-range";
+
+export interface IndexInfo {
+  readonly name: string;
+  /** Key fields in order, always ending with `_id`. */
+  readonly fields: readonly string[];
+  readonly columns: readonly ColumnSpec[];
+}
+
+export interface TableInfo {
+  readonly name: string;
+  readonly definition: TableDefinition;
+  readonly isGlobal: boolean;
+  readonly columns: readonly ColumnSpec[];
+  readonly column: ReadonlyMap<string, ColumnSpec>;
+  readonly indexes: ReadonlyMap<string, IndexInfo>;
+}
+
+export const BY_ID = "by_id";
+export const BY_CREATION_TIME = "by_creation_time";
+
+export function describeTable(name: string, definition: TableDefinition, engine: Engine): TableInfo {
+  const columns = tableColumns(definition, engine);
+  const column = new Map(columns.map((c) => [c.name, c]));
+  const columnOf = (field: string) => {
+    const spec = column.get(field);
+    if (!spec) throw new Error(`table "${name}" has no column for index field "${field}"`);
+    return spec;
+  };
+  const indexes = new Map<string, IndexInfo>();
+  const addIndex = (indexName: string, fields: readonly string[]) => {
+    const keyFields = [...fields, "_id"];
+    indexes.set(indexName, { name: indexName, fields: keyFields, columns: keyFields.map(columnOf) });
+  };
+  addIndex(BY_ID, []);
+  for (const index of tableIndexes(definition)) addIndex(index.name, index.fields);
+  return { name, definition, isGlobal: definition.isGlobal, columns, column, indexes };
+}
+
+/** Table descriptions for one engine, built once per store. */
+export class SchemaInfo {
+  private readonly tables = new Map<string, TableInfo>();
+
+  constructor(
+    readonly schema: SchemaDefinition,
+    readonly engineOf: (table: TableDefinition) => Engine,
+  ) {
+    for (const [name, definition] of Object.entries(schema.tables)) {
+      this.tables.set(name, describeTable(name, definition, engineOf(definition)));
+    }
+  }
+
+  table(name: string): TableInfo {
+    const info = this.tables.get(name);
+    if (!info) {
+      const known = [...this.tables.keys()].join(", ");
+      throw new UnknownTableError(`unknown table "${name}" (the schema has: ${known})`);
+    }
+    return info;
+  }
+
+  index(table: TableInfo, name: string): IndexInfo {
+    const info = table.indexes.get(name);
+    if (!info) {
+      const known = [...table.indexes.keys()].join(", ");
+      throw new UnknownTableError(`table "${table.name}" has no index "${name}" (it has: ${known})`);
+    }
+    return info;
+  }
+}
+
+export class UnknownTableError extends Error {
+  readonly code = "INVALID_ARGUMENT";
+}
+
+export function indexKeyOf(index: IndexInfo, doc: Readonly<Record<string, unknown>>): IndexKey {
+  return index.fields.map((field) => doc[field] ?? null);
+}

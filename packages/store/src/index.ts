@@ -1,0 +1,32 @@
+export { CommitLog, type CommitLogEntry } from "./commit/commit-log";
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./commit/retry-policy";
+export type { DatabaseReader, DatabaseWriter } from "./db/database";
+export type { Expression, FilterBuilder } from "./db/filter";
+export { IndexRangeBuilder } from "./db/index-range";
+export type { OrderedQuery, PaginationOptions, PaginationResult, Query, QueryInitializer } from "./db/query";
+export type { Order } from "./db/scan-sql";
+export { mysqlDialect } from "./dialects/mysql-dialect";
+export { postgresDialect } from "./dialects/postgres-dialect";
+export { sqliteDialect } from "./dialects/sqlite-dialect";
+export { createD1Exec, type D1Like } from "./engines/d1-exec";
+export { createDurableSqliteExec, type DurableSqliteStorage } from "./engines/durable-sqlite-exec";
+export { ConflictError, type ErrorCode, OrreryError } from "./errors";
+export type { IndexKey, KeyBound, KeyRange } from "./reactivity/key-range";
+export type {
+  DocumentWrite,
+  IndexKeyChange,
+  ReadRange,
+  ReadSet,
+  WriteSet,
+} from "./reactivity/read-write-sets";
+export { SubscriptionIndex } from "./reactivity/subscription-index";
+export { type Dialect, placeholders } from "./sql/dialect";
+export {
+  type BatchStatement,
+  GuardFailedError,
+  type SqlExec,
+  type SqlResult,
+  type SqlRow,
+  type SqlStatement,
+} from "./sql/sql-exec";
+export { type MutationOutcome, type QueryOutcome, Store, type StoreOptions } from "./store";
