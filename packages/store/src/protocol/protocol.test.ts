@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { MAX_FRAME_BYTES, parseClientMessage } from "./protocol";
+import { fromWire, toWire } from "./wire-value";
+
+describe("parseClientMessage", () => {
+  it("reads each client message", () => {
+    expect(
+      parseClientMessage('{"type":"subscribe","id":"q1","query":"tasks:list","args":{"list":"a"}}'),
+    ).toEqual({
+      ok: true,
+      message: { type: "subscribe", id: "q1", query: "tasks:list", args: { list: "a" } },
+    });
+    expect(parseClientMessage('{"type":"unsubscribe","id":"q1"}')).toMatchObject({ ok: true });
+    expect(parseClientMessage('{"type":"mutate","requestId":"m1","mutation":"tasks:add"}')).toEqual({
+      ok: true,
+      message: { type: "mutate", requestId: "m1", mutation: "tasks:add", args: {} },
+    });
+    expect(parseClientMessage('{"type":"ping"}')).toEqual({ ok: true, message: { type: "ping" } });
+  });
+
+  it("names what is wrong with a bad frame", () => {
+    expect(parseClientMessage("not json")).toMatchObject({ ok: false, error: { code: "BAD_FRAME" } });
+    expect(parseClientMessage(new ArrayBuffer(2))).toMatchObject({ ok: false, error: { code: "BAD_FRAME" } });
+    expect(parseClientMessage("[1]")).toMatchObject({ ok: false, error: { code: "BAD_MESSAGE" } });
+    expect(parseClientMessage('{"type":"dance"}')).toMatchObject({
+      ok: false,
+      error: { code: "BAD_MESSAGE", message: expect.stringContaining('unknown message type "dance"') },
+    });
+    expect(parseClientMessage('{"type":"subscribe","query":"a:b"}')).toMatchObject({
+      error: { message: 'subscribe: "id" must be a non-empty string' },
+    });
+    expect(parseClientMessage('{"type":"subscribe","id":"q","query":"a:b","args":[1]}')).toMatchObject({
+      error: { code: "BAD_MESSAGE", id: "q" },
+    });
+    const big = JSON.stringify({ type: "ping", pad: "x".repeat(MAX_FRAME_BYTES) });
+    expect(parseClientMessage(big)).toMatchObject({ ok: false, error: { code: "FRAME_TOO_LARGE" } });
+  });
+});
+
+describe("wire values", () => {
+  it("round-trip bigint and bytes through JSON", () => {
+    const value = {
+      n: 2n ** 63n - 1n,
+      b: new Uint8Array([1, 2, 255]).buffer,
+      list: [1, "x", null],
+      skip: undefined,
+    };
+    const back = fromWire(JSON.parse(JSON.stringify(toWire(value)))) as typeof value;
+    expect(back.n).toBe(2n ** 63n - 1n);
+    expect(new Uint8Array(back.b)).toEqual(new Uint8Array([1, 2, 255]));
+    expect(back.list).toEqual([1, "x", null]);
+    expect(back).not.toHaveProperty("skip");
+  });
+});
