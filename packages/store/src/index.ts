@@ -11,6 +11,21 @@ export { sqliteDialect } from "./dialects/sqlite-dialect";
 export { createD1Exec, type D1Like } from "./engines/d1-exec";
 export { createDurableSqliteExec, type DurableSqliteStorage } from "./engines/durable-sqlite-exec";
 export { ConflictError, type ErrorCode, OrreryError } from "./errors";
+export {
+  type ActionReference,
+  type AnyFunctionReference,
+  type ApiFromModules,
+  createApi,
+  type FunctionArgs,
+  type FunctionKind,
+  type FunctionReference,
+  type FunctionReturn,
+  type FunctionShape,
+  functionName,
+  functionReference,
+  type MutationReference,
+  type QueryReference,
+} from "./functions/reference";
 export type { IndexKey, KeyBound, KeyRange } from "./reactivity/key-range";
 export type {
   DocumentWrite,
