@@ -44,4 +44,10 @@ export {
   type SqlRow,
   type SqlStatement,
 } from "./sql/sql-exec";
-export { type MutationOutcome, type QueryOutcome, Store, type StoreOptions } from "./store";
+export {
+  type MutateOptions,
+  type MutationOutcome,
+  type QueryOutcome,
+  Store,
+  type StoreOptions,
+} from "./store";

@@ -1,15 +1,17 @@
 import type { SchemaDefinition, TableDefinition } from "@orrery/schema";
 import { CommitLog, type CommitLogEntry } from "./commit/commit-log";
 import { type EngineBatch, planWrites } from "./commit/commit-plan";
+import { REQUEST_WINDOW_MS, type RecordedResult, RequestLog } from "./commit/request-log";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs, sleep } from "./commit/retry-policy";
 import { writeSetOf } from "./commit/write-set";
 import { Database, type DatabaseReader, type DatabaseWriter } from "./db/database";
 import { operationOf, type PendingWrite, PendingWrites } from "./db/pending-writes";
 import { SchemaInfo, type TableInfo } from "./db/table-info";
 import { TableReader } from "./db/table-reader";
-import { ConflictError } from "./errors";
+import { ConflictError, OrreryError } from "./errors";
+import { fromWire, toWire } from "./protocol/wire-value";
 import type { ReadRange, ReadSet, WriteSet } from "./reactivity/read-write-sets";
-import { GuardFailedError, type SqlExec } from "./sql/sql-exec";
+import { type BatchStatement, GuardFailedError, type SqlExec } from "./sql/sql-exec";
 
 export interface StoreOptions<S extends SchemaDefinition> {
   readonly schema: S;
@@ -37,6 +39,16 @@ export interface MutationOutcome<T> {
   readonly writes: WriteSet;
   readonly readSet: ReadSet;
   readonly attempts: number;
+  /** True when a request id was seen before and this is its recorded answer; nothing ran. */
+  readonly replayed: boolean;
+}
+
+export interface MutateOptions {
+  /**
+   * A client-made id for this request. A request id seen before (within a day) is answered
+   * with its first result, so a retried request runs once.
+   */
+  readonly requestId?: string;
 }
 
 /**
@@ -47,6 +59,8 @@ export interface MutationOutcome<T> {
 export class Store<S extends SchemaDefinition> {
   private readonly schemaInfo: SchemaInfo;
   private readonly log: CommitLog;
+  private readonly requests: RequestLog;
+  private mutationsSincePrune = 0;
   private readonly retry: RetryPolicy;
   private readonly now: () => number;
   private currentVersion = 0;
@@ -58,6 +72,7 @@ export class Store<S extends SchemaDefinition> {
       table.isGlobal ? globalEngine : options.exec.engine,
     );
     this.log = new CommitLog(options.exec, options.namespace);
+    this.requests = new RequestLog(options.exec, options.namespace);
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.now = options.now ?? Date.now;
   }
@@ -90,8 +105,21 @@ export class Store<S extends SchemaDefinition> {
     return { value, readSet: readLog, version };
   }
 
-  mutate<T>(handler: (db: DatabaseWriter<S>) => Promise<T>): Promise<MutationOutcome<T>> {
-    const result = this.lane.then(() => this.mutateInOrder(handler));
+  mutate<T>(
+    handler: (db: DatabaseWriter<S>) => Promise<T>,
+    options: MutateOptions = {},
+  ): Promise<MutationOutcome<T>> {
+    return this.exclusive(() =>
+      options.requestId ? this.mutateOnce(handler, options.requestId) : this.mutateInOrder(handler, null),
+    );
+  }
+
+  /**
+   * Runs `work` in the mutation lane: after every mutation started before it and before any
+   * started after, so it sees exactly one committed version (live-query re-runs use this).
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.lane.then(work);
     this.lane = result.catch(() => undefined);
     return result;
   }
@@ -103,8 +131,57 @@ export class Store<S extends SchemaDefinition> {
   private readonly execFor = (table: TableInfo): SqlExec =>
     table.isGlobal ? (this.options.globalExec ?? this.options.exec) : this.options.exec;
 
+  private async mutateOnce<T>(
+    handler: (db: DatabaseWriter<S>) => Promise<T>,
+    requestId: string,
+  ): Promise<MutationOutcome<T>> {
+    const recorded = await this.requests.find(requestId);
+    if (recorded) return this.replay<T>(recorded);
+    if (++this.mutationsSincePrune >= 100) {
+      this.mutationsSincePrune = 0;
+      await this.requests.prune(this.now() - REQUEST_WINDOW_MS);
+    }
+    try {
+      const outcome = await this.mutateInOrder(handler, requestId);
+      // A mutation that wrote nothing committed nothing; record its answer on its own.
+      if (outcome.writes.length === 0) {
+        await this.requests.record(
+          requestId,
+          { ok: true, value: toWire(outcome.value), commitVersion: outcome.commitVersion },
+          this.now(),
+        );
+      }
+      return outcome;
+    } catch (error) {
+      // Only the mutation's own verdicts are kept: a dead database or a conflict may pass on retry.
+      const code = (error as { code?: unknown } | null)?.code;
+      if (typeof code === "string" && FINAL_ERROR_CODES.has(code)) {
+        await this.requests.record(
+          requestId,
+          { ok: false, error: { code, message: (error as Error).message } },
+          this.now(),
+        );
+      }
+      throw error;
+    }
+  }
+
+  private replay<T>(recorded: RecordedResult): MutationOutcome<T> {
+    if (!recorded.ok)
+      throw new OrreryError(recorded.error.code as OrreryError["code"], recorded.error.message);
+    return {
+      value: fromWire(recorded.value) as T,
+      commitVersion: recorded.commitVersion,
+      writes: [],
+      readSet: [],
+      attempts: 0,
+      replayed: true,
+    };
+  }
+
   private async mutateInOrder<T>(
     handler: (db: DatabaseWriter<S>) => Promise<T>,
+    requestId: string | null,
   ): Promise<MutationOutcome<T>> {
     for (let attempt = 1; ; attempt++) {
       const pending = new PendingWrites();
@@ -113,16 +190,32 @@ export class Store<S extends SchemaDefinition> {
       const value = await handler(new Database<S>(reader, readLog, pending, this.now));
       const writes = pending.effective();
       if (writes.length === 0) {
-        return { value, commitVersion: this.currentVersion, writes: [], readSet: readLog, attempts: attempt };
+        return {
+          value,
+          commitVersion: this.currentVersion,
+          writes: [],
+          readSet: readLog,
+          attempts: attempt,
+          replayed: false,
+        };
       }
       try {
-        const commitVersion = await this.commit(writes);
+        const record = requestId
+          ? (version: number) =>
+              this.requests.recordStatement(
+                requestId,
+                { ok: true, value: toWire(value), commitVersion: version },
+                this.now(),
+              )
+          : null;
+        const commitVersion = await this.commit(writes, record);
         return {
           value,
           commitVersion,
           writes: writeSetOf(this.schemaInfo, writes),
           readSet: readLog,
           attempts: attempt,
+          replayed: false,
         };
       } catch (error) {
         if (!(error instanceof WriteConflict)) throw error;
@@ -137,7 +230,10 @@ export class Store<S extends SchemaDefinition> {
    * home batch (with the counter) last, after its guards were checked up front, so a
    * two-engine commit cannot fail half way for a conflict.
    */
-  private async commit(writes: readonly PendingWrite[]): Promise<number> {
+  private async commit(
+    writes: readonly PendingWrite[],
+    recordRequest: ((commitVersion: number) => BatchStatement) | null,
+  ): Promise<number> {
     const batches = planWrites(this.schemaInfo, writes, this.execFor, this.options.namespace);
     const home: EngineBatch = batches.get(this.options.exec) ?? {
       exec: this.options.exec,
@@ -153,6 +249,7 @@ export class Store<S extends SchemaDefinition> {
       committedAt,
     }));
     const logStatements = this.log.appendStatements(this.currentVersion, entries);
+    if (recordRequest) logStatements.push(recordRequest(this.currentVersion + 1));
     home.statements.push(...logStatements);
     home.sources.push(...logStatements.map(() => null));
 
@@ -184,6 +281,8 @@ export class Store<S extends SchemaDefinition> {
     }
   }
 }
+
+const FINAL_ERROR_CODES = new Set(["INVALID_ARGUMENT", "INVALID_REFERENCE", "NOT_FOUND", "FORBIDDEN"]);
 
 class WriteConflict extends Error {
   constructor(

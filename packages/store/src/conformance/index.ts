@@ -5,6 +5,7 @@ import { occCases } from "./cases/occ";
 import { paginationCases } from "./cases/pagination";
 import { queryCases } from "./cases/queries";
 import { reactivityCases } from "./cases/reactivity";
+import { requestCases } from "./cases/requests";
 import { validationCases } from "./cases/validation";
 import { type ConformanceCase, caseContext, type StoreEngine } from "./harness";
 
@@ -16,6 +17,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...queryCases,
   ...validationCases,
   ...occCases,
+  ...requestCases,
   ...paginationCases,
   ...reactivityCases,
   ...namespaceCases,

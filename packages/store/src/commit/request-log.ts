@@ -1,0 +1,64 @@
+import type { WireValue } from "../protocol/wire-value";
+import { placeholders } from "../sql/dialect";
+import type { BatchStatement, SqlExec } from "../sql/sql-exec";
+
+/** What a mutation request ended with, kept so a retried request gets the same answer. */
+export type RecordedResult =
+  | { readonly ok: true; readonly value: WireValue; readonly commitVersion: number }
+  | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
+
+/** How long request ids are remembered: long enough to cover any client's retries. */
+export const REQUEST_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+const COLUMNS = ["namespace", "request_id", "result", "commit_version", "created_at"];
+
+/**
+ * Client-made request ids of recent mutations and their results, in the home engine. A
+ * successful mutation's row is written in its commit batch, so "ran" and "recorded" cannot
+ * come apart; a retried request is answered from here and does not run again.
+ */
+export class RequestLog {
+  constructor(
+    private readonly exec: SqlExec,
+    private readonly namespace: string,
+  ) {}
+
+  async find(requestId: string): Promise<RecordedResult | null> {
+    const { dialect } = this.exec;
+    const q = dialect.quote;
+    const { rows } = await this.exec.run({
+      sql: `SELECT ${q("result")} FROM ${q("_orrery_requests")} WHERE ${q("namespace")} = ${dialect.placeholder(1)} AND ${q("request_id")} = ${dialect.placeholder(2)}`,
+      params: [this.namespace, requestId],
+    });
+    const raw = rows[0]?.result;
+    return typeof raw === "string" ? (JSON.parse(raw) as RecordedResult) : null;
+  }
+
+  recordStatement(requestId: string, result: RecordedResult, now: number): BatchStatement {
+    const { dialect } = this.exec;
+    const q = dialect.quote;
+    return {
+      sql: `INSERT INTO ${q("_orrery_requests")} (${COLUMNS.map(q).join(", ")}) VALUES (${placeholders(dialect, COLUMNS.length)})`,
+      params: [
+        this.namespace,
+        requestId,
+        JSON.stringify(result),
+        result.ok ? result.commitVersion : null,
+        now,
+      ],
+    };
+  }
+
+  async record(requestId: string, result: RecordedResult, now: number): Promise<void> {
+    await this.exec.batch([this.recordStatement(requestId, result, now)]);
+  }
+
+  async prune(olderThan: number): Promise<void> {
+    const { dialect } = this.exec;
+    const q = dialect.quote;
+    await this.exec.run({
+      sql: `DELETE FROM ${q("_orrery_requests")} WHERE ${q("namespace")} = ${dialect.placeholder(1)} AND ${q("created_at")} < ${dialect.placeholder(2)}`,
+      params: [this.namespace, olderThan],
+    });
+  }
+}
