@@ -1,0 +1,181 @@
+import { type ClientMessage, type ServerMessage, toWire } from "@orrery/store/protocol";
+import { OrreryClientError } from "../client-error";
+import type { QueryResult } from "../query-result";
+import { type MutationCompletion, MutationQueue } from "./mutation-queue";
+import { type OptimisticLocalStore, OptimisticUpdates } from "./optimistic-updates";
+import { SubscriptionSet } from "./subscription-set";
+
+/** What the caller must do after handing the engine an event. */
+export interface SyncEffects {
+  /** Messages to send now (the engine only returns them while it believes it is connected). */
+  messages: ClientMessage[];
+  /** Query tokens whose shown result changed: notify their listeners. */
+  changed: string[];
+  /** Mutations that are over: settle their promises. */
+  completed: MutationCompletion[];
+  /** Transitions were missed: drop the connection and start a new one. */
+  reconnect: boolean;
+  /** Server errors that belong to no query or mutation. */
+  errors: OrreryClientError[];
+}
+
+const noEffects = (): SyncEffects => ({ messages: [], changed: [], completed: [], reconnect: false, errors: [] });
+
+/**
+ * The whole client protocol with no socket: subscriptions, mutations and optimistic updates,
+ * fed events (calls, connection up/down, server messages) and answering with effects. The
+ * socket-owning `OrreryClient` only carries out what it returns, so every behavior here is
+ * testable by feeding messages in and reading messages out.
+ */
+export class SyncEngine {
+  readonly subscriptions = new SubscriptionSet();
+  readonly mutations: MutationQueue;
+  private readonly optimistic: OptimisticUpdates;
+  private connected = false;
+
+  constructor(options: { newRequestId?: () => string; onOptimisticUpdateError?: (error: unknown) => void } = {}) {
+    this.mutations = new MutationQueue(options.newRequestId);
+    this.optimistic = new OptimisticUpdates(options.onOptimisticUpdateError);
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** The result to show for a query token: the server's, with pending optimistic updates. */
+  result(token: string): QueryResult | undefined {
+    return this.optimistic.shown(token, this.subscriptions.result(token));
+  }
+
+  subscribe(name: string, args: unknown): { token: string } & SyncEffects {
+    const { token, messages } = this.subscriptions.add(name, toWire(args));
+    return { token, ...noEffects(), messages: this.outgoing(messages) };
+  }
+
+  unsubscribe(token: string): SyncEffects {
+    const effects = noEffects();
+    effects.messages = this.outgoing(this.subscriptions.remove(token));
+    // A layer may have set this query; its override must go with the subscription.
+    if (this.optimistic.size > 0) effects.changed = this.recompute();
+    return effects;
+  }
+
+  mutate(
+    name: string,
+    args: unknown,
+    optimisticUpdate?: (localStore: OptimisticLocalStore) => void,
+  ): { requestId: string } & SyncEffects {
+    const { requestId, message } = this.mutations.enqueue(name, toWire(args));
+    const effects = noEffects();
+    if (optimisticUpdate) {
+      this.optimistic.add(requestId, optimisticUpdate);
+      effects.changed = this.recompute();
+    }
+    effects.messages = this.outgoing([message]);
+    return { requestId, ...effects };
+  }
+
+  onOpen(): SyncEffects {
+    this.connected = true;
+    const effects = noEffects();
+    effects.messages = [...this.subscriptions.messagesForReconnect(), ...this.mutations.messagesForReconnect()];
+    return effects;
+  }
+
+  onClose(): SyncEffects {
+    this.connected = false;
+    const effects = noEffects();
+    effects.changed = this.subscriptions.onDisconnect();
+    return effects;
+  }
+
+  /** The client is closing for good: pending mutations fail, optimistic layers go. */
+  close(): SyncEffects {
+    this.connected = false;
+    const effects = noEffects();
+    effects.completed = this.mutations.failAll(
+      new OrreryClientError("CLIENT_CLOSED", "the client was closed before the mutation completed"),
+    );
+    effects.changed = this.settle(effects.completed);
+    return effects;
+  }
+
+  receive(message: ServerMessage): SyncEffects {
+    const effects = noEffects();
+    switch (message.type) {
+      case "transition": {
+        const outcome = this.subscriptions.onTransition(message);
+        switch (outcome.kind) {
+          case "stale":
+            break;
+          case "gap":
+            effects.reconnect = true;
+            break;
+          case "applied": {
+            effects.completed = this.mutations.onTransition(message.toVersion);
+            effects.changed = union(outcome.changed, this.settle(effects.completed, outcome.changed.length > 0));
+            break;
+          }
+          default:
+            outcome satisfies never;
+        }
+        break;
+      }
+      case "mutationResult": {
+        const { completed, messages } = this.mutations.onResult(message, this.subscriptions.version);
+        effects.completed = completed;
+        effects.messages = this.outgoing(messages);
+        effects.changed = this.settle(completed);
+        break;
+      }
+      case "pong": {
+        effects.completed = this.mutations.onPong();
+        effects.changed = this.settle(effects.completed);
+        break;
+      }
+      case "error": {
+        const error = new OrreryClientError(message.code, message.message);
+        const token = message.id === undefined ? null : this.subscriptions.onQueryError(message.id, error);
+        if (token !== null) {
+          effects.changed = union([token], this.optimistic.size > 0 ? this.recompute() : []);
+        } else if (message.id !== undefined && this.mutations.has(message.id)) {
+          effects.completed = this.mutations.onError(message.id, error);
+          effects.changed = this.settle(effects.completed);
+        } else {
+          effects.errors = [error];
+        }
+        break;
+      }
+      default:
+        message satisfies never;
+    }
+    return effects;
+  }
+
+  get pendingMutations(): number {
+    return this.mutations.pendingCount;
+  }
+
+  private outgoing(messages: ClientMessage[]): ClientMessage[] {
+    // Offline, nothing is sent: `onOpen` replays the whole state, so nothing is lost.
+    return this.connected ? messages : [];
+  }
+
+  /**
+   * Drops the optimistic layers of completed mutations and recomputes what is shown. Also
+   * recomputes when server results changed, so the remaining layers re-apply over them.
+   */
+  private settle(completed: MutationCompletion[], serverChanged = false): string[] {
+    let removed = false;
+    for (const completion of completed) removed = this.optimistic.remove(completion.requestId) || removed;
+    return removed || (serverChanged && this.optimistic.size > 0) ? this.recompute() : [];
+  }
+
+  private recompute(): string[] {
+    return this.optimistic.recompute(this.subscriptions.entries(), (token) => this.subscriptions.result(token));
+  }
+}
+
+function union(a: string[], b: string[]): string[] {
+  return b.length === 0 ? a : [...new Set([...a, ...b])];
+}
