@@ -1,0 +1,103 @@
+import type { SchemaDefinition } from "@orrery/schema";
+import { OrreryError } from "../errors";
+import type { Identity } from "./auth";
+import { type AnyFunctionDefinition, type DefinitionOfKind, isFunctionDefinition } from "./definition";
+import { isModulePath, parseFunctionName } from "./function-name";
+import type { ApiFromModules, FunctionKind } from "./reference";
+
+/** `{ tasks, counters }` where each is `import * as tasks from "./tasks"`. */
+export type AppModules = Record<string, object>;
+
+/** Turns a request into the caller's identity (verify a token, read a session); null = anonymous. */
+export type Authenticate = (request: Request) => Identity | null | Promise<Identity | null>;
+
+export interface AppDefinition<S extends SchemaDefinition, Modules extends AppModules> {
+  readonly schema: S;
+  readonly modules: Modules;
+  readonly auth?: Authenticate;
+}
+
+export interface OrreryApp<S extends SchemaDefinition, Modules extends AppModules = AppModules> {
+  readonly schema: S;
+  readonly modules: Modules;
+  /** Every registered "module:export", sorted. */
+  readonly functionNames: readonly string[];
+  /** The function called `name`; NOT_FOUND when there is none, INVALID_ARGUMENT for a wrong kind. */
+  resolve(name: string): AnyFunctionDefinition<S>;
+  resolve<K extends FunctionKind>(name: string, expectedKind: K): DefinitionOfKind<S, K>;
+  /** The caller of `request` per the app's `auth`; null when the app has none. */
+  identify(request: Request): Promise<Identity | null>;
+}
+
+/**
+ * `const api = createApi<AppApi<typeof app>>()`: typed references built from the app's type
+ * alone, so a client imports only `type` and bundles no server code.
+ */
+export type AppApi<A extends { readonly modules: AppModules }> = ApiFromModules<A["modules"]>;
+
+function isKind<S extends SchemaDefinition, K extends FunctionKind>(
+  definition: AnyFunctionDefinition<S>,
+  kind: K,
+): definition is DefinitionOfKind<S, K> {
+  return definition.kind === kind;
+}
+
+class App<S extends SchemaDefinition, Modules extends AppModules> implements OrreryApp<S, Modules> {
+  readonly schema: S;
+  readonly modules: Modules;
+  readonly functionNames: readonly string[];
+  private readonly functions = new Map<string, AnyFunctionDefinition<S>>();
+  private readonly authenticate: Authenticate | undefined;
+
+  constructor(definition: AppDefinition<S, Modules>) {
+    this.schema = definition.schema;
+    this.modules = definition.modules;
+    this.authenticate = definition.auth;
+    for (const [modulePath, module] of Object.entries(definition.modules)) {
+      if (!isModulePath(modulePath)) {
+        throw new OrreryError(
+          "INVALID_ARGUMENT",
+          `defineApp: module name ${JSON.stringify(modulePath)} must be identifier segments separated by "/"`,
+        );
+      }
+      // Constants and helpers exported next to the functions are not functions: skip them.
+      for (const [exportName, value] of Object.entries(module)) {
+        if (isFunctionDefinition<S>(value)) this.functions.set(`${modulePath}:${exportName}`, value);
+      }
+    }
+    this.functionNames = Object.freeze([...this.functions.keys()].sort());
+  }
+
+  resolve(name: string): AnyFunctionDefinition<S>;
+  resolve<K extends FunctionKind>(name: string, expectedKind: K): DefinitionOfKind<S, K>;
+  resolve<K extends FunctionKind>(name: string, expectedKind?: K): AnyFunctionDefinition<S> {
+    parseFunctionName(name);
+    const definition = this.functions.get(name);
+    if (!definition) {
+      const known = this.functionNames.length > 0 ? this.functionNames.join(", ") : "none";
+      throw new OrreryError("NOT_FOUND", `unknown function "${name}" (known: ${known})`);
+    }
+    if (expectedKind !== undefined && !isKind(definition, expectedKind)) {
+      throw new OrreryError("INVALID_ARGUMENT", `"${name}" is a ${definition.kind}, not ${article(expectedKind)}`);
+    }
+    return definition;
+  }
+
+  async identify(request: Request): Promise<Identity | null> {
+    return this.authenticate ? await this.authenticate(request) : null;
+  }
+}
+
+function article(kind: FunctionKind): string {
+  return kind === "action" ? "an action" : `a ${kind}`;
+}
+
+/**
+ * Registers the app's functions under "module:export" names. Module objects are scanned once,
+ * here, so a misnamed module fails at startup and lookups are a map read.
+ */
+export function defineApp<S extends SchemaDefinition, Modules extends AppModules>(
+  definition: AppDefinition<S, Modules>,
+): OrreryApp<S, Modules> {
+  return new App(definition);
+}

@@ -1,0 +1,118 @@
+import { assertValid, type SchemaDefinition } from "@orrery/schema";
+import type { MutationOutcome, QueryOutcome, Store } from "../store";
+import { ActionContext } from "./action-context";
+import type { OrreryApp } from "./app";
+import { authFor, type Identity } from "./auth";
+import type { AnyFunctionDefinition } from "./definition";
+import { withForbiddenSql } from "./forbid-sql";
+import {
+  type ActionReference,
+  type FunctionArgs,
+  type FunctionReturn,
+  functionName,
+  type MutationReference,
+  type QueryReference,
+} from "./reference";
+import type { SqlClient } from "./sql-client";
+
+export interface FunctionRunnerOptions<S extends SchemaDefinition, Env> {
+  readonly app: OrreryApp<S>;
+  readonly store: Store<S>;
+  /** The Worker env, as `ctx.env` in actions. */
+  readonly env: Env;
+  /** Builds the action-only `ctx.sql`; called on an action's first read of it, not before. */
+  readonly sql?: () => SqlClient;
+  /**
+   * Called after every mutation that wrote something, whether run directly or by an action,
+   * before the caller gets the outcome: the Durable Object invalidates live queries here, so
+   * they reflect the commit by the time the mutation's result is reported.
+   */
+  readonly onCommit?: (outcome: MutationOutcome<unknown>) => void | Promise<void>;
+}
+
+/**
+ * Runs an app's functions against one namespace's store: resolves the name, validates the
+ * arguments before the handler sees them, builds the ctx for the function's kind, and reports
+ * commits. Actions call back into the same runner, so they get the same checks.
+ */
+export class FunctionRunner<S extends SchemaDefinition, Env = unknown> {
+  constructor(private readonly options: FunctionRunnerOptions<S, Env>) {}
+
+  runQuery<F extends QueryReference>(
+    ref: F,
+    args: FunctionArgs<F>,
+    identity?: Identity | null,
+  ): Promise<QueryOutcome<FunctionReturn<F>>>;
+  runQuery(name: string, args: unknown, identity?: Identity | null): Promise<QueryOutcome<unknown>>;
+  async runQuery(
+    ref: QueryReference | string,
+    args: unknown,
+    identity: Identity | null = null,
+  ): Promise<QueryOutcome<unknown>> {
+    const name = functionName(ref);
+    const definition = this.options.app.resolve(name, "query");
+    const validArgs = validArgsOf(definition, args);
+    const auth = authFor(identity);
+    return this.options.store.query(async (db) =>
+      definition.handler({ ctx: withForbiddenSql({ db, auth }), args: validArgs }),
+    );
+  }
+
+  runMutation<F extends MutationReference>(
+    ref: F,
+    args: FunctionArgs<F>,
+    identity?: Identity | null,
+  ): Promise<MutationOutcome<FunctionReturn<F>>>;
+  runMutation(name: string, args: unknown, identity?: Identity | null): Promise<MutationOutcome<unknown>>;
+  async runMutation(
+    ref: MutationReference | string,
+    args: unknown,
+    identity: Identity | null = null,
+  ): Promise<MutationOutcome<unknown>> {
+    const name = functionName(ref);
+    const definition = this.options.app.resolve(name, "mutation");
+    const validArgs = validArgsOf(definition, args);
+    const auth = authFor(identity);
+    // A thrown handler rejects before the store commits, so a failed mutation writes nothing.
+    const outcome = await this.options.store.mutate(async (db) =>
+      definition.handler({ ctx: withForbiddenSql({ db, auth }), args: validArgs }),
+    );
+    if (outcome.writes.length > 0) await this.options.onCommit?.(outcome);
+    return outcome;
+  }
+
+  runAction<F extends ActionReference>(
+    ref: F,
+    args: FunctionArgs<F>,
+    identity?: Identity | null,
+  ): Promise<FunctionReturn<F>>;
+  runAction(name: string, args: unknown, identity?: Identity | null): Promise<unknown>;
+  async runAction(
+    ref: ActionReference | string,
+    args: unknown,
+    identity: Identity | null = null,
+  ): Promise<unknown> {
+    const name = functionName(ref);
+    const definition = this.options.app.resolve(name, "action");
+    const validArgs = validArgsOf(definition, args);
+    // Calls made by the action run as the action's caller.
+    const ctx = new ActionContext<S, Env>(
+      {
+        query: async (inner, innerArgs) => (await this.runQuery(inner, innerArgs, identity)).value,
+        mutation: async (inner, innerArgs) => (await this.runMutation(inner, innerArgs, identity)).value,
+        action: (inner, innerArgs) => this.runAction(inner, innerArgs, identity),
+      },
+      this.options.env,
+      authFor(identity),
+      this.options.sql,
+    );
+    return definition.handler({ ctx, args: validArgs });
+  }
+}
+
+/** Missing arguments mean none (`{}`), as a no-argument call over the wire sends nothing. */
+function validArgsOf<S extends SchemaDefinition>(definition: AnyFunctionDefinition<S>, args: unknown): unknown {
+  const value = args === undefined ? {} : args;
+  assertValid(definition.args, value, "args");
+  return value;
+}
