@@ -1,7 +1,6 @@
 import { describeStoreConformance } from "@orrery/store/conformance";
-import { mysql2Engine } from "./mysql-engines";
-import { nodePgEngine, postgresJsEngine } from "./pg-engines";
+import { conformanceEngine } from "./conformance-engines";
 
-describeStoreConformance(postgresJsEngine);
-describeStoreConformance(nodePgEngine);
-describeStoreConformance(mysql2Engine);
+describeStoreConformance(conformanceEngine("Postgres 15 (postgres.js)", "postgres.js"));
+describeStoreConformance(conformanceEngine("Postgres 15 (node-pg)", "node-pg"));
+describeStoreConformance(conformanceEngine("MariaDB 10.11 (mysql2)", "mysql2"));
