@@ -56,7 +56,12 @@ export class MutationQueue {
     for (const entry of this.entries.values()) {
       switch (entry.state) {
         case "unanswered":
-          messages.push({ type: "mutate", requestId: entry.requestId, mutation: entry.name, args: entry.args });
+          messages.push({
+            type: "mutate",
+            requestId: entry.requestId,
+            mutation: entry.name,
+            args: entry.args,
+          });
           break;
         case "committed":
           entry.barrier = this.pingsSent + 1;
@@ -80,7 +85,7 @@ export class MutationQueue {
   ): { completed: MutationCompletion[]; messages: ClientMessage[] } {
     const entry = this.entries.get(message.requestId);
     // An answer to a request already answered (a resend racing the first reply): ignore it.
-    if (!entry || entry.state !== "unanswered") return { completed: [], messages: [] };
+    if (entry?.state !== "unanswered") return { completed: [], messages: [] };
     if (!message.ok) {
       this.entries.delete(message.requestId);
       return {
@@ -129,7 +134,9 @@ export class MutationQueue {
 
   /** The client is closing for good: everything still pending fails. */
   failAll(error: OrreryClientError): MutationCompletion[] {
-    const failed = [...this.entries.keys()].map((requestId): MutationCompletion => ({ requestId, ok: false, error }));
+    const failed = [...this.entries.keys()].map(
+      (requestId): MutationCompletion => ({ requestId, ok: false, error }),
+    );
     this.entries.clear();
     return failed;
   }
@@ -155,7 +162,12 @@ export class MutationQueue {
     for (const entry of this.entries.values()) {
       if (entry.state === "committed" && done(entry)) {
         this.entries.delete(entry.requestId);
-        completed.push({ requestId: entry.requestId, ok: true, value: entry.value, commitVersion: entry.commitVersion });
+        completed.push({
+          requestId: entry.requestId,
+          ok: true,
+          value: entry.value,
+          commitVersion: entry.commitVersion,
+        });
       }
     }
     return completed;

@@ -19,7 +19,11 @@ export interface OptimisticLocalStore {
    * Sets what a query shows while the mutation is pending; `undefined` shows it as loading.
    * Queries the client is not subscribed to are left alone: nothing would show them.
    */
-  setQuery<Q extends QueryReference>(query: Q, args: FunctionArgs<Q>, value: FunctionReturn<Q> | undefined): void;
+  setQuery<Q extends QueryReference>(
+    query: Q,
+    args: FunctionArgs<Q>,
+    value: FunctionReturn<Q> | undefined,
+  ): void;
 }
 
 export type OptimisticUpdate<Args> = (localStore: OptimisticLocalStore, args: Args) => void;
@@ -74,11 +78,11 @@ export class OptimisticUpdates {
     const byToken = new Map(queries.map((query) => [query.token, query]));
     const current = (token: string): Shown => (next.has(token) ? next.get(token) : server(token));
     const localStore: OptimisticLocalStore = {
-      getQuery: (query, args) => valueOf(current(queryToken(query.name, toWire(args)))),
+      getQuery: (query, args) => shownValue(current(queryToken(query.name, toWire(args)))),
       getAllQueries: (query) =>
         queries
           .filter((entry) => entry.name === query.name)
-          .map((entry) => ({ args: entry.decodedArgs, value: valueOf(current(entry.token)) })),
+          .map((entry) => ({ args: entry.decodedArgs, value: shownValue(current(entry.token)) })),
       setQuery: (query, args, value) => {
         const token = queryToken(query.name, toWire(args));
         if (!byToken.has(token)) return;
@@ -96,14 +100,15 @@ export class OptimisticUpdates {
     }
     this.overrides = next;
     const changed = new Set<string>();
-    for (const token of previous.keys()) if (!next.has(token) || next.get(token) !== previous.get(token)) changed.add(token);
+    for (const token of previous.keys())
+      if (!next.has(token) || next.get(token) !== previous.get(token)) changed.add(token);
     for (const token of next.keys()) if (!previous.has(token)) changed.add(token);
     return [...changed];
   }
 }
 
 // The local store is typed per query by its callers; the results it holds are unknown.
-function valueOf<T>(result: Shown): T | undefined {
+function shownValue<T>(result: Shown): T | undefined {
   return result?.status === "value" ? (result.value as T) : undefined;
 }
 

@@ -19,7 +19,13 @@ export interface SyncEffects {
   errors: OrreryClientError[];
 }
 
-const noEffects = (): SyncEffects => ({ messages: [], changed: [], completed: [], reconnect: false, errors: [] });
+const noEffects = (): SyncEffects => ({
+  messages: [],
+  changed: [],
+  completed: [],
+  reconnect: false,
+  errors: [],
+});
 
 /**
  * The whole client protocol with no socket: subscriptions, mutations and optimistic updates,
@@ -33,7 +39,9 @@ export class SyncEngine {
   private readonly optimistic: OptimisticUpdates;
   private connected = false;
 
-  constructor(options: { newRequestId?: () => string; onOptimisticUpdateError?: (error: unknown) => void } = {}) {
+  constructor(
+    options: { newRequestId?: () => string; onOptimisticUpdateError?: (error: unknown) => void } = {},
+  ) {
     this.mutations = new MutationQueue(options.newRequestId);
     this.optimistic = new OptimisticUpdates(options.onOptimisticUpdateError);
   }
@@ -78,7 +86,10 @@ export class SyncEngine {
   onOpen(): SyncEffects {
     this.connected = true;
     const effects = noEffects();
-    effects.messages = [...this.subscriptions.messagesForReconnect(), ...this.mutations.messagesForReconnect()];
+    effects.messages = [
+      ...this.subscriptions.messagesForReconnect(),
+      ...this.mutations.messagesForReconnect(),
+    ];
     return effects;
   }
 
@@ -113,7 +124,10 @@ export class SyncEngine {
             break;
           case "applied": {
             effects.completed = this.mutations.onTransition(message.toVersion);
-            effects.changed = union(outcome.changed, this.settle(effects.completed, outcome.changed.length > 0));
+            effects.changed = union(
+              outcome.changed,
+              this.settle(effects.completed, outcome.changed.length > 0),
+            );
             break;
           }
           default:
@@ -172,7 +186,9 @@ export class SyncEngine {
   }
 
   private recompute(): string[] {
-    return this.optimistic.recompute(this.subscriptions.entries(), (token) => this.subscriptions.result(token));
+    return this.optimistic.recompute(this.subscriptions.entries(), (token) =>
+      this.subscriptions.result(token),
+    );
   }
 }
 

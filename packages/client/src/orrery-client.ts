@@ -1,0 +1,321 @@
+import type {
+  ActionReference,
+  FunctionArgs,
+  FunctionReturn,
+  MutationReference,
+  QueryReference,
+} from "@orrery/store";
+import { encodeClientMessage, fromWire, parseServerMessage, toWire } from "@orrery/store/protocol";
+import { WebSocket as ReconnectingWebSocket } from "partysocket";
+import { queryTokenOf } from "./canonical-json";
+import { OrreryClientError } from "./client-error";
+import type { ConnectionState } from "./connection-state";
+import type { QueryResult } from "./query-result";
+import type { MutationCompletion } from "./sync/mutation-queue";
+import type { OptimisticUpdate } from "./sync/optimistic-updates";
+import { type SyncEffects, SyncEngine } from "./sync/sync-engine";
+
+/** Any WebSocket class: the browser's, `ws` in Node, or a test double. */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => unknown;
+
+export interface OrreryClientOptions {
+  /** The namespace to connect to: one Durable Object, the unit of consistency. */
+  namespace: string;
+  /** The WebSocket class; defaults to the global one. Pass `ws`'s in Node. */
+  WebSocket?: WebSocketConstructor;
+  /** For actions; defaults to the global `fetch`. */
+  fetch?: typeof fetch;
+  onConnectionChange?: (state: ConnectionState) => void;
+  /** Server errors that belong to no query or mutation. Defaults to `console.error`. */
+  onServerError?: (error: OrreryClientError) => void;
+  /** Backoff between reconnect attempts; the delay grows by `growFactor` per failed try. */
+  reconnect?: { minDelayMs?: number; maxDelayMs?: number; growFactor?: number };
+}
+
+export interface MutationOptions<Args> {
+  optimisticUpdate?: OptimisticUpdate<Args>;
+}
+
+interface PendingMutation {
+  resolve: (value: unknown) => void;
+  reject: (error: OrreryClientError) => void;
+}
+
+type QueryListener = () => void;
+
+/**
+ * A client of one namespace: live queries and mutations over one WebSocket that reconnects
+ * with backoff; actions over HTTP. The protocol logic lives in `SyncEngine`; this class owns
+ * the socket, the listeners and the promises, and carries out the engine's effects.
+ */
+export class OrreryClient {
+  private readonly engine = new SyncEngine();
+  private readonly socket: ReconnectingWebSocket;
+  private readonly httpBase: string;
+  private readonly fetchImpl: typeof fetch | undefined;
+  private readonly listeners = new Map<string, Set<QueryListener>>();
+  private readonly pendingMutations = new Map<string, PendingMutation>();
+  private readonly connectionListeners = new Set<() => void>();
+  private readonly onCloseCallbacks = new Set<() => void>();
+  private connection: ConnectionState = { state: "connecting", pendingMutations: 0 };
+  private closed = false;
+
+  constructor(
+    url: string,
+    private readonly options: OrreryClientOptions,
+  ) {
+    const { http, ws } = endpoints(url, options.namespace);
+    this.httpBase = http;
+    this.fetchImpl = options.fetch;
+    this.socket = new ReconnectingWebSocket(ws, undefined, {
+      WebSocket: options.WebSocket,
+      minReconnectionDelay: options.reconnect?.minDelayMs ?? 500,
+      maxReconnectionDelay: options.reconnect?.maxDelayMs ?? 10_000,
+      reconnectionDelayGrowFactor: options.reconnect?.growFactor ?? 1.5,
+      // The engine replays its whole state on every open; partysocket's own buffer of frames
+      // sent while offline would send them twice.
+      maxEnqueuedMessages: 0,
+    });
+    this.socket.addEventListener("open", () => {
+      this.setConnection("open");
+      this.apply(this.engine.onOpen());
+    });
+    this.socket.addEventListener("close", () => {
+      this.setConnection("closed");
+      if (this.engine.isConnected) this.apply(this.engine.onClose());
+    });
+    this.socket.addEventListener("message", (event: MessageEvent) => this.onFrame(event.data));
+  }
+
+  /**
+   * Subscribes to a live query; `listener` runs whenever its shown result changes (read it
+   * with `queryResult`). Identical (name, args) watches share one server subscription.
+   * Returns the function that stops watching.
+   */
+  watchQuery<Q extends QueryReference>(query: Q, args: FunctionArgs<Q>, listener: () => void): () => void {
+    this.assertOpen();
+    const { token, ...effects } = this.engine.subscribe(query.name, args);
+    let set = this.listeners.get(token);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(token, set);
+    }
+    // Wrapped so the same function can watch twice and be removed twice.
+    const own = () => listener();
+    set.add(own);
+    this.apply(effects);
+    let watching = true;
+    return () => {
+      if (!watching) return;
+      watching = false;
+      const current = this.listeners.get(token);
+      current?.delete(own);
+      if (current?.size === 0) this.listeners.delete(token);
+      if (!this.closed) this.apply(this.engine.unsubscribe(token));
+    };
+  }
+
+  /** What the client shows for a query now: undefined while loading or when not watched. */
+  queryResult<Q extends QueryReference>(
+    query: Q,
+    args: FunctionArgs<Q>,
+  ): QueryResult<FunctionReturn<Q>> | undefined {
+    // The engine holds results of every query; the reference's type says which this one is.
+    return this.engine.result(queryTokenOf(query.name, args)) as QueryResult<FunctionReturn<Q>> | undefined;
+  }
+
+  /**
+   * One result of a query. It subscribes and unsubscribes over the WebSocket rather than
+   * calling an HTTP endpoint: the answer is then consistent with this client's own writes
+   * (read-your-writes) and with its live queries, and a query already watched answers at once.
+   */
+  query<Q extends QueryReference>(query: Q, args: FunctionArgs<Q>): Promise<FunctionReturn<Q>> {
+    return new Promise<FunctionReturn<Q>>((resolve, reject) => {
+      if (this.closed) return reject(closedError());
+      let unwatch: (() => void) | undefined;
+      let done = false;
+      const finish = () => {
+        done = true;
+        unwatch?.();
+        this.onCloseCallbacks.delete(onClose);
+      };
+      const onClose = () => {
+        finish();
+        reject(closedError());
+      };
+      const check = () => {
+        const result = this.queryResult(query, args);
+        // A stale result is from before a reconnect; wait for the current one.
+        if (done || !result || result.stale) return;
+        finish();
+        if (result.status === "value") resolve(result.value);
+        else reject(result.error);
+      };
+      this.onCloseCallbacks.add(onClose);
+      unwatch = this.watchQuery(query, args, check);
+      check();
+      if (done) unwatch();
+    });
+  }
+
+  /**
+   * Runs a mutation. Offline it waits and is sent on connect; a resend after a reconnect
+   * keeps its requestId, so it runs once. Resolves once the client's results reflect it.
+   */
+  mutation<M extends MutationReference>(
+    mutation: M,
+    args: FunctionArgs<M>,
+    options: MutationOptions<FunctionArgs<M>> = {},
+  ): Promise<FunctionReturn<M>> {
+    if (this.closed) return Promise.reject(closedError());
+    const update = options.optimisticUpdate;
+    const { requestId, ...effects } = this.engine.mutate(
+      mutation.name,
+      args,
+      update ? (localStore) => update(localStore, args) : undefined,
+    );
+    const promise = new Promise<FunctionReturn<M>>((resolve, reject) => {
+      this.pendingMutations.set(requestId, {
+        // The server ran the mutation this reference names; its type says what it returned.
+        resolve: (value) => resolve(value as FunctionReturn<M>),
+        reject,
+      });
+    });
+    this.apply(effects);
+    return promise;
+  }
+
+  /** Runs an action over HTTP. It is not retried: actions may have effects outside Orrery. */
+  async action<A extends ActionReference>(action: A, args: FunctionArgs<A>): Promise<FunctionReturn<A>> {
+    this.assertOpen();
+    const url = `${this.httpBase}/actions/${encodeURIComponent(action.name)}`;
+    let response: Response;
+    try {
+      response = await (this.fetchImpl ?? globalThis.fetch)(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(toWire(args)),
+      });
+    } catch (error) {
+      throw new OrreryClientError("NETWORK", `action ${action.name}: ${describe(error)}`);
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      throw new OrreryClientError(
+        "PROTOCOL",
+        `action ${action.name}: HTTP ${response.status} answered with a body that is not JSON`,
+      );
+    }
+    if (isRecord(body) && isRecord(body.error)) {
+      const { code, message } = body.error;
+      throw new OrreryClientError(
+        typeof code === "string" ? code : "INTERNAL",
+        typeof message === "string" ? message : `action ${action.name} failed`,
+      );
+    }
+    if (isRecord(body) && "value" in body) return fromWire(body.value) as FunctionReturn<A>;
+    throw new OrreryClientError(
+      "PROTOCOL",
+      `action ${action.name}: HTTP ${response.status} answered without "value" or "error"`,
+    );
+  }
+
+  connectionState(): ConnectionState {
+    return this.connection;
+  }
+
+  /** Runs `listener` whenever `connectionState()` changes; returns the unsubscribe. */
+  subscribeToConnectionState(listener: () => void): () => void {
+    const own = () => listener();
+    this.connectionListeners.add(own);
+    return () => this.connectionListeners.delete(own);
+  }
+
+  /** Closes the socket for good. Pending mutations and one-shot queries reject. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close();
+    this.apply(this.engine.close());
+    for (const callback of [...this.onCloseCallbacks]) callback();
+    this.setConnection("closed");
+  }
+
+  private onFrame(data: unknown): void {
+    const message = typeof data === "string" ? parseServerMessage(data) : null;
+    if (message === null) {
+      this.reportServerError(
+        new OrreryClientError("PROTOCOL", "the server sent a frame that is not a message"),
+      );
+      return;
+    }
+    this.apply(this.engine.receive(message));
+  }
+
+  private apply(effects: SyncEffects): void {
+    for (const message of effects.messages) this.socket.send(encodeClientMessage(message));
+    for (const completion of effects.completed) this.complete(completion);
+    for (const token of effects.changed) {
+      // A copy: listeners may unwatch (one-shot queries do) while being told.
+      for (const listener of [...(this.listeners.get(token) ?? [])]) listener();
+    }
+    for (const error of effects.errors) this.reportServerError(error);
+    if (effects.reconnect) this.socket.reconnect();
+    this.setConnection(this.connection.state);
+  }
+
+  private complete(completion: MutationCompletion): void {
+    const pending = this.pendingMutations.get(completion.requestId);
+    if (!pending) return;
+    this.pendingMutations.delete(completion.requestId);
+    if (completion.ok) pending.resolve(completion.value);
+    else pending.reject(completion.error);
+  }
+
+  private setConnection(state: ConnectionState["state"]): void {
+    const next: ConnectionState = {
+      state: this.closed ? "closed" : state,
+      pendingMutations: this.engine.pendingMutations,
+    };
+    if (next.state === this.connection.state && next.pendingMutations === this.connection.pendingMutations)
+      return;
+    // A new object only on change, so `useSyncExternalStore` sees a stable snapshot.
+    this.connection = next;
+    this.options.onConnectionChange?.(next);
+    for (const listener of [...this.connectionListeners]) listener();
+  }
+
+  private reportServerError(error: OrreryClientError): void {
+    if (this.options.onServerError) this.options.onServerError(error);
+    else console.error(`orrery: ${error.code}: ${error.message}`);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw closedError();
+  }
+}
+
+/** `https://host` → `https://host/api/<ns>` for HTTP and `wss://host/api/<ns>/ws`. */
+function endpoints(url: string, namespace: string): { http: string; ws: string } {
+  const parsed = new URL(url);
+  const secure = parsed.protocol === "https:" || parsed.protocol === "wss:";
+  const path = `${parsed.pathname.replace(/\/+$/, "")}/api/${encodeURIComponent(namespace)}`;
+  return {
+    http: `${secure ? "https" : "http"}://${parsed.host}${path}`,
+    ws: `${secure ? "wss" : "ws"}://${parsed.host}${path}/ws`,
+  };
+}
+
+function closedError(): OrreryClientError {
+  return new OrreryClientError("CLIENT_CLOSED", "the client is closed");
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
