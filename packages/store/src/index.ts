@@ -12,6 +12,38 @@ export { createD1Exec, type D1Like } from "./engines/d1-exec";
 export { createDurableSqliteExec, type DurableSqliteStorage } from "./engines/durable-sqlite-exec";
 export { ConflictError, type ErrorCode, OrreryError } from "./errors";
 export {
+  type AppApi,
+  type AppDefinition,
+  type AppModules,
+  type Authenticate,
+  defineApp,
+  type OrreryApp,
+} from "./functions/app";
+export type { Auth, Identity } from "./functions/auth";
+export {
+  type ActionBuilder,
+  type ActionBuilderWithArgs,
+  type EmptyArgs,
+  type FunctionBuilders,
+  functionBuilders,
+  type Handler,
+  type MutationBuilder,
+  type MutationBuilderWithArgs,
+  type QueryBuilder,
+  type QueryBuilderWithArgs,
+} from "./functions/builders";
+export type { ActionCtx, MutationCtx, OptionalArgs, QueryCtx } from "./functions/contexts";
+export type {
+  ActionDefinition,
+  AnyFunctionDefinition,
+  DefinitionOfKind,
+  FunctionDefinition,
+  HandlerInput,
+  MutationDefinition,
+  QueryDefinition,
+} from "./functions/definition";
+export { parseFunctionName } from "./functions/function-name";
+export {
   type ActionReference,
   type AnyFunctionReference,
   type ApiFromModules,
@@ -26,6 +58,8 @@ export {
   type MutationReference,
   type QueryReference,
 } from "./functions/reference";
+export { FunctionRunner, type FunctionRunnerOptions } from "./functions/runner";
+export type { SqlClient } from "./functions/sql-client";
 export type { IndexKey, KeyBound, KeyRange } from "./reactivity/key-range";
 export type {
   DocumentWrite,
@@ -51,31 +85,3 @@ export {
   Store,
   type StoreOptions,
 } from "./store";
-export { type AppApi, type AppDefinition, type AppModules, type Authenticate, defineApp, type OrreryApp } from "./functions/app";
-export type { Auth, Identity } from "./functions/auth";
-export {
-  type ActionBuilder,
-  type ActionBuilderWithArgs,
-  type EmptyArgs,
-  type FunctionBuilders,
-  functionBuilders,
-  type Handler,
-  type MutationBuilder,
-  type MutationBuilderWithArgs,
-  type QueryBuilder,
-  type QueryBuilderWithArgs,
-} from "./functions/builders";
-export type { ActionCtx, MutationCtx, OptionalArgs, QueryCtx } from "./functions/contexts";
-export type {
-  ActionDefinition,
-  AnyFunctionDefinition,
-  DefinitionOfKind,
-  FunctionDefinition,
-  HandlerInput,
-  MutationDefinition,
-  QueryDefinition,
-} from "./functions/definition";
-export { parseFunctionName } from "./functions/function-name";
-export { FunctionRunner, type FunctionRunnerOptions } from "./functions/runner";
-export type { SqlClient } from "./functions/sql-client";
-export { paginationOptsValidator } from "./db/pagination-opts";

@@ -2,13 +2,13 @@ import { type DocOf, type Id, v } from "@orrery/schema";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { EmptyArgs } from "../src/functions/builders";
 import type { ActionCtx, MutationCtx, QueryCtx } from "../src/functions/contexts";
-import type { FunctionRunner } from "../src/functions/runner";
 import {
   createApi,
   type FunctionArgs,
   type FunctionReference,
   type FunctionReturn,
 } from "../src/functions/reference";
+import type { FunctionRunner } from "../src/functions/runner";
 import type { SqlClient } from "../src/functions/sql-client";
 import type { QueryOutcome } from "../src/store";
 import type { Api } from "./functions-app/api";
@@ -28,7 +28,10 @@ describe("function builders: types", () => {
     expectTypeOf<FunctionArgs<typeof api.tasks.add>>().toEqualTypeOf<{ list: string; text: string }>();
     expectTypeOf<FunctionReturn<typeof api.tasks.add>>().toEqualTypeOf<Id<"tasks">>();
     // Optional validators become optional keys.
-    expectTypeOf<FunctionArgs<typeof api.counters.increment>>().toEqualTypeOf<{ name: string; by?: number }>();
+    expectTypeOf<FunctionArgs<typeof api.counters.increment>>().toEqualTypeOf<{
+      name: string;
+      by?: number;
+    }>();
     // No `.input` → no arguments.
     expectTypeOf<FunctionArgs<typeof api.tasks.count>>().toEqualTypeOf<EmptyArgs>();
     expectTypeOf<FunctionReturn<typeof api.tasks.count>>().toEqualTypeOf<number>();

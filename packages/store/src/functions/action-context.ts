@@ -51,7 +51,10 @@ export class ActionContext<S extends SchemaDefinition, Env> implements ActionCtx
     this.sqlClient = client;
   }
 
-  runQuery<F extends QueryReference>(ref: F, ...args: OptionalArgs<FunctionArgs<F>>): Promise<FunctionReturn<F>>;
+  runQuery<F extends QueryReference>(
+    ref: F,
+    ...args: OptionalArgs<FunctionArgs<F>>
+  ): Promise<FunctionReturn<F>>;
   runQuery(name: string, args?: Record<string, unknown>): Promise<unknown>;
   runQuery(ref: AnyFunctionReference | string, args?: unknown): Promise<unknown> {
     return this.calls.query(functionName(ref), args);
@@ -66,7 +69,10 @@ export class ActionContext<S extends SchemaDefinition, Env> implements ActionCtx
     return this.calls.mutation(functionName(ref), args);
   }
 
-  runAction<F extends ActionReference>(ref: F, ...args: OptionalArgs<FunctionArgs<F>>): Promise<FunctionReturn<F>>;
+  runAction<F extends ActionReference>(
+    ref: F,
+    ...args: OptionalArgs<FunctionArgs<F>>
+  ): Promise<FunctionReturn<F>>;
   runAction(name: string, args?: Record<string, unknown>): Promise<unknown>;
   runAction(ref: AnyFunctionReference | string, args?: unknown): Promise<unknown> {
     return this.calls.action(functionName(ref), args);

@@ -78,7 +78,10 @@ class App<S extends SchemaDefinition, Modules extends AppModules> implements Orr
       throw new OrreryError("NOT_FOUND", `unknown function "${name}" (known: ${known})`);
     }
     if (expectedKind !== undefined && !isKind(definition, expectedKind)) {
-      throw new OrreryError("INVALID_ARGUMENT", `"${name}" is a ${definition.kind}, not ${article(expectedKind)}`);
+      throw new OrreryError(
+        "INVALID_ARGUMENT",
+        `"${name}" is a ${definition.kind}, not ${article(expectedKind)}`,
+      );
     }
     return definition;
   }

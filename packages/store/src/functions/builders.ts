@@ -25,7 +25,9 @@ export interface QueryBuilderWithArgs<S extends SchemaDefinition, Args> {
   query<Return>(handler: Handler<QueryCtx<S>, Args, Return>): QueryDefinition<S, Args, Return>;
 }
 export interface QueryBuilder<S extends SchemaDefinition> extends QueryBuilderWithArgs<S, EmptyArgs> {
-  input<F extends PropertyValidators>(validator: ObjectValidator<F, false>): QueryBuilderWithArgs<S, ObjectType<F>>;
+  input<F extends PropertyValidators>(
+    validator: ObjectValidator<F, false>,
+  ): QueryBuilderWithArgs<S, ObjectType<F>>;
   input<F extends PropertyValidators>(fields: F): QueryBuilderWithArgs<S, ObjectType<F>>;
 }
 
@@ -78,8 +80,13 @@ class QueryWithArgs<S extends SchemaDefinition, Args> implements QueryBuilderWit
   }
 }
 
-class QueryBuilderImpl<S extends SchemaDefinition> extends QueryWithArgs<S, EmptyArgs> implements QueryBuilder<S> {
-  input<F extends PropertyValidators>(validator: ObjectValidator<F, false>): QueryBuilderWithArgs<S, ObjectType<F>>;
+class QueryBuilderImpl<S extends SchemaDefinition>
+  extends QueryWithArgs<S, EmptyArgs>
+  implements QueryBuilder<S>
+{
+  input<F extends PropertyValidators>(
+    validator: ObjectValidator<F, false>,
+  ): QueryBuilderWithArgs<S, ObjectType<F>>;
   input<F extends PropertyValidators>(fields: F): QueryBuilderWithArgs<S, ObjectType<F>>;
   input<F extends PropertyValidators>(args: ArgsDeclaration): QueryBuilderWithArgs<S, ObjectType<F>> {
     return new QueryWithArgs<S, ObjectType<F>>(toArgsValidator(args));

@@ -31,17 +31,24 @@ export type OptionalArgs<Args> = Record<never, never> extends Args ? [args?: Arg
 /**
  * An action does what a query or mutation may not (fetch, `ctx.sql`) and reaches the store
  * only through `runQuery` / `runMutation`, which validate and commit like any other call.
- * `S` is the app's schema, kept for symmetry with the other contexts (an action has no `db`).
+ * `_S` is the app's schema, unused for now (an action has no `db`) but kept so every ctx is
+ * parameterised the same way and a later member (e.g. typed `scheduler`) can use it.
  */
-export interface ActionCtx<S extends SchemaDefinition, Env = unknown> {
-  runQuery<F extends QueryReference>(ref: F, ...args: OptionalArgs<FunctionArgs<F>>): Promise<FunctionReturn<F>>;
+export interface ActionCtx<_S extends SchemaDefinition, Env = unknown> {
+  runQuery<F extends QueryReference>(
+    ref: F,
+    ...args: OptionalArgs<FunctionArgs<F>>
+  ): Promise<FunctionReturn<F>>;
   runQuery(name: string, args?: Record<string, unknown>): Promise<unknown>;
   runMutation<F extends MutationReference>(
     ref: F,
     ...args: OptionalArgs<FunctionArgs<F>>
   ): Promise<FunctionReturn<F>>;
   runMutation(name: string, args?: Record<string, unknown>): Promise<unknown>;
-  runAction<F extends ActionReference>(ref: F, ...args: OptionalArgs<FunctionArgs<F>>): Promise<FunctionReturn<F>>;
+  runAction<F extends ActionReference>(
+    ref: F,
+    ...args: OptionalArgs<FunctionArgs<F>>
+  ): Promise<FunctionReturn<F>>;
   runAction(name: string, args?: Record<string, unknown>): Promise<unknown>;
   readonly env: Env;
   readonly auth: Auth;

@@ -111,7 +111,10 @@ export class FunctionRunner<S extends SchemaDefinition, Env = unknown> {
 }
 
 /** Missing arguments mean none (`{}`), as a no-argument call over the wire sends nothing. */
-function validArgsOf<S extends SchemaDefinition>(definition: AnyFunctionDefinition<S>, args: unknown): unknown {
+function validArgsOf<S extends SchemaDefinition>(
+  definition: AnyFunctionDefinition<S>,
+  args: unknown,
+): unknown {
   const value = args === undefined ? {} : args;
   assertValid(definition.args, value, "args");
   return value;

@@ -32,6 +32,14 @@ export const addThenFail = mutation.input({ list: v.string() }).mutation(async (
   throw new OrreryError("INVALID_ARGUMENT", "refusing after the insert");
 });
 
+/** Writes only when there is something to change, so a second call commits nothing. */
+export const markDone = mutation.input({ id: v.id("tasks") }).mutation(async ({ ctx, args }) => {
+  const task = await ctx.db.get("tasks", args.id);
+  if (!task || task.done) return false;
+  await ctx.db.patch("tasks", args.id, { done: true });
+  return true;
+});
+
 export const whoAmI = query.query(async ({ ctx }) => ctx.auth.getUserIdentity());
 
 /** Reaches for `ctx.sql` the way plain JavaScript (or a cast) could. */
@@ -40,9 +48,12 @@ export const sqlFromMutation = mutation.mutation(async ({ ctx }) => Reflect.get(
 
 /** Reads external rows over `ctx.sql` and projects them into the store. */
 export const importFromSql = action.input({ list: v.string() }).action(async ({ ctx, args }) => {
-  const rows = await ctx.sql.query<{ text: string }>("select text from legacy_tasks where list = $1", [args.list]);
+  const rows = await ctx.sql.query<{ text: string }>("select text from legacy_tasks where list = $1", [
+    args.list,
+  ]);
   const ids: string[] = [];
-  for (const row of rows) ids.push(await ctx.runMutation("tasks:add", { list: args.list, text: row.text }).then(String));
+  for (const row of rows)
+    ids.push(await ctx.runMutation("tasks:add", { list: args.list, text: row.text }).then(String));
   return { imported: ids.length, greeting: ctx.env.GREETING };
 });
 
@@ -58,7 +69,9 @@ export const bringOwnSql = action.action(async ({ ctx }) => {
 });
 
 /** An action passing bad arguments to a mutation: the runner must validate them too. */
-export const addWithBadArgs = action.action(async ({ ctx }) => ctx.runMutation("tasks:add", { list: 1 }));
+export const addWithBadArgs = action.action(async ({ ctx }) =>
+  ctx.runMutation("tasks:add", { list: 1, text: "t" }),
+);
 
 /** An action that never touches `ctx.sql`. */
 export const noSql = action.action(async ({ ctx }) => ctx.env.GREETING);
