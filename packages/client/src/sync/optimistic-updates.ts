@@ -31,6 +31,8 @@ export type OptimisticUpdate<Args> = (localStore: OptimisticLocalStore, args: Ar
 interface Layer {
   readonly requestId: string;
   readonly apply: (localStore: OptimisticLocalStore) => void;
+  /** Layers re-run on every change; a broken one is reported once, not every time. */
+  reported: boolean;
 }
 
 /** A query's result with every pending optimistic update applied; undefined = loading. */
@@ -49,7 +51,7 @@ export class OptimisticUpdates {
   constructor(private readonly onUpdateError: (error: unknown) => void = defaultOnUpdateError) {}
 
   add(requestId: string, apply: (localStore: OptimisticLocalStore) => void): void {
-    this.layers.push({ requestId, apply });
+    this.layers.push({ requestId, apply, reported: false });
   }
 
   /** Drops a layer; returns whether there was one (the caller then recomputes). */
@@ -95,7 +97,8 @@ export class OptimisticUpdates {
         layer.apply(localStore);
       } catch (error) {
         // A broken update must not take down the results of every other query.
-        this.onUpdateError(error);
+        if (!layer.reported) this.onUpdateError(error);
+        layer.reported = true;
       }
     }
     this.overrides = next;

@@ -136,7 +136,9 @@ export class SyncEngine {
         break;
       }
       case "mutationResult": {
-        const { completed, messages } = this.mutations.onResult(message, this.subscriptions.version);
+        // With no queries there is nothing the write must show up in: it is complete.
+        const held = this.subscriptions.size === 0 ? Number.POSITIVE_INFINITY : this.subscriptions.version;
+        const { completed, messages } = this.mutations.onResult(message, held);
         effects.completed = completed;
         effects.messages = this.outgoing(messages);
         effects.changed = this.settle(completed);

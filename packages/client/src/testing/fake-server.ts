@@ -1,0 +1,132 @@
+import {
+  type ClientMessage,
+  encodeServerMessage,
+  parseClientMessage,
+  type ServerMessage,
+} from "@orrery/store/protocol";
+import type { WebSocketConstructor } from "../orrery-client";
+
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSED = 3;
+
+class FakeCloseEvent extends Event {
+  readonly wasClean = true;
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+  ) {
+    super("close");
+  }
+}
+
+/** The server's end of one fake connection: what the client sent, and a way to answer. */
+export class FakeConnection {
+  readonly received: ClientMessage[] = [];
+
+  constructor(private readonly socket: FakeSocket) {}
+
+  send(message: ServerMessage): void {
+    this.socket.deliver(encodeServerMessage(message));
+  }
+
+  /** Sends a raw frame, for frames that are not messages. */
+  sendRaw(frame: string): void {
+    this.socket.deliver(frame);
+  }
+
+  /** The network drops: the client sees a close it did not ask for. */
+  drop(): void {
+    this.socket.serverClose();
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === OPEN;
+  }
+
+  /** Messages received of one type, for short assertions. */
+  ofType<T extends ClientMessage["type"]>(type: T): Extract<ClientMessage, { type: T }>[] {
+    return this.received.filter((m): m is Extract<ClientMessage, { type: T }> => m.type === type);
+  }
+}
+
+/**
+ * An in-memory WebSocket, enough of one for partysocket: it opens on the next tick unless
+ * the server refuses, and hands each frame to its `FakeConnection`.
+ */
+class FakeSocket extends EventTarget {
+  readyState = CONNECTING;
+  binaryType = "blob";
+  readonly bufferedAmount = 0;
+  readonly extensions = "";
+  readonly protocol = "";
+  readonly connection: FakeConnection;
+
+  constructor(
+    readonly url: string,
+    private readonly server: FakeServer,
+  ) {
+    super();
+    this.connection = new FakeConnection(this);
+    server.connections.push(this.connection);
+    setTimeout(() => {
+      if (this.readyState !== CONNECTING) return;
+      if (server.refuse) return this.serverClose();
+      this.readyState = OPEN;
+      this.dispatchEvent(new Event("open"));
+    }, 0);
+  }
+
+  send(data: string): void {
+    if (this.readyState !== OPEN) throw new Error("send on a socket that is not open");
+    const parsed = parseClientMessage(data);
+    if (!parsed.ok) throw new Error(`the client sent a bad frame: ${parsed.error.message}`);
+    this.connection.received.push(parsed.message);
+    this.server.onMessage?.(parsed.message, this.connection);
+  }
+
+  close(code = 1000, reason = ""): void {
+    if (this.readyState === CLOSED) return;
+    this.readyState = CLOSED;
+    this.dispatchEvent(new FakeCloseEvent(code, reason));
+  }
+
+  deliver(frame: string): void {
+    if (this.readyState !== OPEN) throw new Error("the connection is not open");
+    this.dispatchEvent(new MessageEvent("message", { data: frame }));
+  }
+
+  serverClose(): void {
+    this.close(1006, "dropped");
+  }
+}
+
+/** A server the client reaches through `WebSocket: server.WebSocket`. */
+export class FakeServer {
+  readonly connections: FakeConnection[] = [];
+  /** While true, new connections are refused (the client is offline). */
+  refuse = false;
+  /** Runs for every message a client sends. */
+  onMessage: ((message: ClientMessage, connection: FakeConnection) => void) | undefined;
+  readonly urls: string[] = [];
+
+  readonly WebSocket: WebSocketConstructor = ((server: FakeServer) =>
+    class extends FakeSocket {
+      constructor(url: string) {
+        super(url, server);
+        server.urls.push(url);
+      }
+    })(this);
+
+  /** The newest connection that is open. */
+  get current(): FakeConnection {
+    const open = this.connections.filter((c) => c.isOpen);
+    const last = open[open.length - 1];
+    if (!last) throw new Error("no open connection");
+    return last;
+  }
+
+  get openCount(): number {
+    return this.connections.filter((c) => c.isOpen).length;
+  }
+}
