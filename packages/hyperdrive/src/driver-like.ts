@@ -28,9 +28,14 @@ export interface NodePgLike {
   query(text: string, values?: unknown[]): Promise<NodePgResult>;
 }
 
-/** A client checked out of a node-postgres `Pool`. */
+/**
+ * A client checked out of a node-postgres `Pool`. While checked out, the pool no longer
+ * listens for its `error` event, so whoever holds it must.
+ */
 export interface NodePgPoolClientLike extends NodePgLike {
   release(destroy?: boolean | Error): void;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  removeListener(event: "error", listener: (error: Error) => void): unknown;
 }
 
 /** A node-postgres `Pool`: `connect()` checks a client out. */

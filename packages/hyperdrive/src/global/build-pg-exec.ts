@@ -116,12 +116,19 @@ function nodePgPoolExec(pool: NodePgPoolLike): SqlExec {
     async batch(statements) {
       const client: NodePgPoolClientLike = await pool.connect();
       let broken: Error | undefined;
+      // A connection that dies while checked out emits "error"; unheard, it would crash the
+      // process. The statement in flight fails on its own; the client is then destroyed.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on("error", onError);
       try {
         return await inTransaction(client, statements, (error) => {
           broken = error;
         });
       } finally {
         // A connection that could not roll back is destroyed instead of going back to the pool.
+        client.removeListener("error", onError);
         client.release(broken);
       }
     },
