@@ -1,8 +1,18 @@
-import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 // Workers-pool tests: the real worker, GlobalStore Durable Objects and D1 run in workerd.
-export default defineConfig({
-  plugins: [cloudflareTest({ wrangler: { configPath: "../../wrangler.jsonc" } })],
-  test: { include: ["test/**/*.test.ts"], testTimeout: 20_000 },
+// D1 gets the same drizzle migrations folder the Durable Objects apply.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "drizzle"));
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "../../wrangler.jsonc" },
+        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ORRERY_ADMIN_TOKEN: "test-admin-token" } },
+      }),
+    ],
+    test: { include: ["test/**/*.test.ts"], setupFiles: ["./test/apply-migrations.ts"], testTimeout: 20_000 },
+  };
 });

@@ -3,6 +3,7 @@ export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./commit/retry-policy";
 export type { DatabaseReader, DatabaseWriter } from "./db/database";
 export type { Expression, FilterBuilder } from "./db/filter";
 export { IndexRangeBuilder } from "./db/index-range";
+export { paginationOptsValidator } from "./db/pagination-opts";
 export type { OrderedQuery, PaginationOptions, PaginationResult, Query, QueryInitializer } from "./db/query";
 export type { Order } from "./db/scan-sql";
 export { mysqlDialect } from "./dialects/mysql-dialect";

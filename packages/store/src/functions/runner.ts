@@ -1,5 +1,5 @@
 import { assertValid, type SchemaDefinition } from "@orrery/schema";
-import type { MutationOutcome, QueryOutcome, Store } from "../store";
+import type { MutateOptions, MutationOutcome, QueryOutcome, Store } from "../store";
 import { ActionContext } from "./action-context";
 import type { OrreryApp } from "./app";
 import { authFor, type Identity } from "./auth";
@@ -8,6 +8,7 @@ import { withForbiddenSql } from "./forbid-sql";
 import {
   type ActionReference,
   type FunctionArgs,
+  type FunctionKind,
   type FunctionReturn,
   functionName,
   type MutationReference,
@@ -58,24 +59,37 @@ export class FunctionRunner<S extends SchemaDefinition, Env = unknown> {
     );
   }
 
+  /** Throws as a call would (unknown function, wrong kind, invalid arguments) without running it. */
+  checkArgs(name: string, kind: FunctionKind, args: unknown): void {
+    validArgsOf(this.options.app.resolve(name, kind), args);
+  }
+
   runMutation<F extends MutationReference>(
     ref: F,
     args: FunctionArgs<F>,
     identity?: Identity | null,
+    options?: MutateOptions,
   ): Promise<MutationOutcome<FunctionReturn<F>>>;
-  runMutation(name: string, args: unknown, identity?: Identity | null): Promise<MutationOutcome<unknown>>;
+  runMutation(
+    name: string,
+    args: unknown,
+    identity?: Identity | null,
+    options?: MutateOptions,
+  ): Promise<MutationOutcome<unknown>>;
   async runMutation(
     ref: MutationReference | string,
     args: unknown,
     identity: Identity | null = null,
+    options: MutateOptions = {},
   ): Promise<MutationOutcome<unknown>> {
     const name = functionName(ref);
     const definition = this.options.app.resolve(name, "mutation");
     const validArgs = validArgsOf(definition, args);
     const auth = authFor(identity);
     // A thrown handler rejects before the store commits, so a failed mutation writes nothing.
-    const outcome = await this.options.store.mutate(async (db) =>
-      definition.handler({ ctx: withForbiddenSql({ db, auth }), args: validArgs }),
+    const outcome = await this.options.store.mutate(
+      async (db) => definition.handler({ ctx: withForbiddenSql({ db, auth }), args: validArgs }),
+      options,
     );
     if (outcome.writes.length > 0) await this.options.onCommit?.(outcome);
     return outcome;

@@ -1,0 +1,128 @@
+import { createDurableSqliteExec, FunctionRunner, type Identity, Store } from "@orrery/store";
+import { fromWire, toWire, type WireValue } from "@orrery/store/protocol";
+import { type ConnectionState, SyncServer } from "@orrery/store/sync";
+import { drizzle } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
+import migrations from "../../drizzle/migrations.js";
+import { app } from "../app";
+import type { AppSchema } from "../app/schema";
+import { type CallResult, errorResult } from "./call-result";
+import { globalBackend } from "./global-backend";
+import { IDENTITY_HEADER, readIdentityHeader } from "./identity-header";
+
+interface Runtime {
+  readonly store: Store<AppSchema>;
+  readonly runner: FunctionRunner<AppSchema, Env>;
+  readonly sync: SyncServer;
+}
+
+/**
+ * One instance per namespace: every write of the namespace runs here, in order, and every
+ * live query on it is hosted here. Hibernation-safe: each connection's subscriptions live in
+ * its WebSocket attachment, and the rest is rebuilt on first use after a wake-up.
+ */
+export class GlobalStore extends Server<Env> {
+  static override options = { hibernate: true };
+  private runtime: Promise<Runtime> | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    void ctx.blockConcurrencyWhile(() => this.migrate());
+  }
+
+  /** Applies pending drizzle migrations (the same folder D1 applies); returns how many exist. */
+  async migrate(): Promise<{ migrations: number }> {
+    await migrate(drizzle(this.ctx.storage), migrations);
+    return { migrations: migrations.journal.entries.length };
+  }
+
+  override async onConnect(connection: Connection, context: ConnectionContext): Promise<void> {
+    const { sync } = await this.getRuntime();
+    sync.connect(connection.id, null, readIdentityHeader(context.request.headers.get(IDENTITY_HEADER)));
+  }
+
+  override async onMessage(connection: Connection, message: WSMessage): Promise<void> {
+    const { sync } = await this.getRuntime();
+    await sync.receive(connection.id, message);
+  }
+
+  override async onClose(connection: Connection): Promise<void> {
+    const { sync } = await this.getRuntime();
+    sync.disconnect(connection.id);
+  }
+
+  /** An HTTP function call, forwarded by the worker. */
+  async call(
+    kind: "query" | "mutation" | "action",
+    name: string,
+    args: WireValue,
+    identity: Identity | null,
+  ): Promise<CallResult> {
+    try {
+      const { runner } = await this.getRuntime();
+      const decoded = fromWire(args);
+      switch (kind) {
+        case "query":
+          return { ok: true, value: toWire((await runner.runQuery(name, decoded, identity)).value) };
+        case "mutation": {
+          const outcome = await runner.runMutation(name, decoded, identity);
+          return { ok: true, value: toWire(outcome.value), commitVersion: outcome.commitVersion };
+        }
+        case "action":
+          return { ok: true, value: toWire(await runner.runAction(name, decoded, identity)) };
+        default:
+          kind satisfies never;
+          throw new Error(`unknown function kind "${String(kind)}"`);
+      }
+    } catch (error) {
+      return errorResult(error);
+    }
+  }
+
+  private getRuntime(): Promise<Runtime> {
+    this.runtime ??= this.startRuntime().catch((error: unknown) => {
+      // A failed start (e.g. an unreachable global backend) is retried on the next use.
+      this.runtime = null;
+      throw error;
+    });
+    return this.runtime;
+  }
+
+  private async startRuntime(): Promise<Runtime> {
+    const store = await Store.open({
+      schema: app.schema,
+      namespace: this.name,
+      exec: createDurableSqliteExec(this.ctx.storage),
+      globalExec: globalBackend(this.env),
+    });
+    const sync: SyncServer = new SyncServer(
+      {
+        checkQuery: (name, args) => {
+          runner.checkArgs(name, "query", args);
+        },
+        runQuery: (name, args, identity) => runner.runQuery(name, args, identity),
+        runMutation: (name, args, identity, requestId) =>
+          runner.runMutation(name, args, identity, { requestId }),
+        exclusive: (work) => store.exclusive(work),
+        version: () => store.version,
+      },
+      {
+        send: (connectionId, message) => this.getConnection(connectionId)?.send(JSON.stringify(message)),
+        saveState: (connectionId, state) =>
+          this.getConnection<ConnectionState>(connectionId)?.setState(state),
+      },
+    );
+    const runner: FunctionRunner<AppSchema, Env> = new FunctionRunner({
+      app,
+      store,
+      env: this.env,
+      onCommit: (outcome) => sync.committed(outcome.writes),
+    });
+    // After a wake-up, connections that were already open carry their state in attachments.
+    for (const connection of this.getConnections<ConnectionState>()) {
+      if (connection.state) sync.connect(connection.id, structuredClone(connection.state) as ConnectionState);
+    }
+    return { store, runner, sync };
+  }
+}

@@ -1,0 +1,37 @@
+import { evictDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { SocketClient, updateFor } from "./socket-client";
+
+describe("hibernation", () => {
+  it("subscriptions survive an eviction of the Durable Object and the next transition is right", async () => {
+    const namespace = `hib-${crypto.randomUUID()}`;
+    const [watcher, writer] = await Promise.all([SocketClient.open(namespace), SocketClient.open(namespace)]);
+    await watcher.subscribe("groceries", "tasks:list", { list: "groceries" });
+    await watcher.subscribe("chores", "tasks:list", { list: "chores" });
+    const first = await writer.mutate("m1", "tasks:add", { list: "groceries", text: "eggs" });
+    const before = await watcher.next((m) => m.type === "transition");
+    expect(before.toVersion).toBe(first.commitVersion);
+
+    // Evict: in-memory state (subscription index, store, caches) is gone; sockets hibernate.
+    await evictDurableObject(env.GLOBAL_STORE.getByName(namespace), { webSockets: "hibernate" });
+
+    const second = await writer.mutate("m2", "tasks:add", { list: "groceries", text: "bread" });
+    expect(second).toMatchObject({ ok: true, commitVersion: (first.commitVersion as number) + 1 });
+    const after = await watcher.next((m) => m.type === "transition");
+    // Resumes from the version it held; only the result that changed is sent.
+    expect(after.fromVersion).toBe(before.toVersion);
+    expect(after.toVersion).toBe(second.commitVersion);
+    expect((after.updates as { id: string }[]).map((u) => u.id)).toEqual(["groceries"]);
+    expect((updateFor(after, "groceries") as { text: string }[]).map((t) => t.text)).toEqual([
+      "eggs",
+      "bread",
+    ]);
+
+    // The restored subscription is live again: a further write reaches it exactly once.
+    await writer.mutate("m3", "tasks:add", { list: "chores", text: "sweep" });
+    const third = await watcher.next((m) => m.type === "transition");
+    expect((third.updates as { id: string }[]).map((u) => u.id)).toEqual(["chores"]);
+    await Promise.all([watcher.close(), writer.close()]);
+  });
+});

@@ -1,0 +1,7 @@
+export {
+  type ConnectionState,
+  hashResult,
+  newConnectionState,
+  type SubscriptionState,
+} from "./connection-state";
+export { type LiveFunctions, SyncServer, type SyncTransport } from "./sync-server";
