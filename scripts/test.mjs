@@ -10,7 +10,15 @@ await ensureSystemDeps({ chromium: true });
 
 const turbo = spawnSync(
   `${root}node_modules/.bin/turbo`,
-  ["run", "typecheck", "lint", "test", "--output-logs=new-only", "--log-order=grouped", ...process.argv.slice(2)],
+  [
+    "run",
+    "typecheck",
+    "lint",
+    "test",
+    "--output-logs=new-only",
+    "--log-order=grouped",
+    ...process.argv.slice(2),
+  ],
   { cwd: root, stdio: "inherit", env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" } },
 );
 process.exit(turbo.status ?? 1);
