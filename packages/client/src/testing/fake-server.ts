@@ -1,8 +1,10 @@
+import type { PaginationOptions } from "@orrery/store";
 import {
   type ClientMessage,
   encodeServerMessage,
   parseClientMessage,
   type ServerMessage,
+  type WireValue,
 } from "@orrery/store/protocol";
 import type { WebSocketConstructor } from "../orrery-client";
 
@@ -81,8 +83,12 @@ class FakeSocket extends EventTarget {
     if (this.readyState !== OPEN) throw new Error("send on a socket that is not open");
     const parsed = parseClientMessage(data);
     if (!parsed.ok) throw new Error(`the client sent a bad frame: ${parsed.error.message}`);
-    this.connection.received.push(parsed.message);
-    this.server.onMessage?.(parsed.message, this.connection);
+    const message = parsed.message;
+    this.connection.received.push(message);
+    // A real server answers later, never inside the client's send: no re-entrancy here either.
+    queueMicrotask(() => {
+      if (this.readyState === OPEN) this.server.onMessage?.(message, this.connection);
+    });
   }
 
   close(code = 1000, reason = ""): void {
@@ -129,4 +135,16 @@ export class FakeServer {
   get openCount(): number {
     return this.connections.filter((c) => c.isOpen).length;
   }
+}
+
+/** Reads `paginationOpts` out of a page query's wire args, checking its shape. */
+export function paginationOptsOf(args: WireValue): PaginationOptions {
+  const opts =
+    typeof args === "object" && args !== null && !Array.isArray(args) ? args.paginationOpts : undefined;
+  if (typeof opts !== "object" || opts === null || Array.isArray(opts)) throw new Error("no paginationOpts");
+  const { cursor, numItems, endCursor } = opts;
+  if ((cursor !== null && typeof cursor !== "string") || typeof numItems !== "number") {
+    throw new Error(`bad paginationOpts ${JSON.stringify(opts)}`);
+  }
+  return typeof endCursor === "string" ? { cursor, numItems, endCursor } : { cursor, numItems };
 }
