@@ -15,6 +15,8 @@ const turbo = spawnSync(
     "typecheck",
     "lint",
     "test",
+    // Report every failing package, not just the first.
+    "--continue",
     "--output-logs=new-only",
     "--log-order=grouped",
     ...process.argv.slice(2),
