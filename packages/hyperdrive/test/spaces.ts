@@ -70,8 +70,9 @@ async function pgSpace(driver: "postgres.js" | "node-pg", name: string): Promise
 async function mysqlSpace(name: string): Promise<Space> {
   const admin = mysqlPool(undefined, { connectionLimit: 1 });
   await admin.query(`CREATE DATABASE \`${name}\``);
-  const pool = mysqlPool(name);
-  const outside = mysqlPool(name, { connectionLimit: 1 });
+  // disableEval: the row parsers Workers need (no code generation at run time).
+  const pool = mysqlPool(name, { disableEval: true });
+  const outside = mysqlPool(name, { connectionLimit: 1, disableEval: true });
   const end = async () => {
     await Promise.all([pool.end(), outside.end()]);
     await admin.query(`DROP DATABASE \`${name}\``);
