@@ -6,6 +6,7 @@ import {
   tableColumns,
   tableIndexes,
 } from "@orrery/schema";
+import { OrreryError } from "../errors";
 import type { IndexKey } from "../reactivity/key-range";
 
 export interface IndexInfo {
@@ -77,8 +78,11 @@ export class SchemaInfo {
   }
 }
 
-export class UnknownTableError extends Error {
-  readonly code = "INVALID_ARGUMENT";
+export class UnknownTableError extends OrreryError {
+  constructor(message: string) {
+    super("INVALID_ARGUMENT", message);
+    this.name = "UnknownTableError";
+  }
 }
 
 export function indexKeyOf(index: IndexInfo, doc: Readonly<Record<string, unknown>>): IndexKey {
