@@ -1,5 +1,6 @@
 import { functionBuilders } from "@orrery/store";
+import type { AppEnv } from "./env";
 import type { AppSchema } from "./schema";
 
 /** Builders typed to this app's schema: `ctx.db` knows every table, index and field. */
-export const { query, mutation, action } = functionBuilders<AppSchema, Env>();
+export const { query, mutation, action } = functionBuilders<AppSchema, AppEnv>();

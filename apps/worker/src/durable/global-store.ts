@@ -6,6 +6,7 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
 import migrations from "../../drizzle/migrations.js";
 import { app } from "../app";
+import type { AppEnv } from "../app/env";
 import type { AppSchema } from "../app/schema";
 import { type CallResult, errorResult } from "./call-result";
 import { globalBackend } from "./global-backend";
@@ -13,7 +14,7 @@ import { IDENTITY_HEADER, readIdentityHeader } from "./identity-header";
 
 interface Runtime {
   readonly store: Store<AppSchema>;
-  readonly runner: FunctionRunner<AppSchema, Env>;
+  readonly runner: FunctionRunner<AppSchema, AppEnv>;
   readonly sync: SyncServer;
 }
 
@@ -113,7 +114,7 @@ export class GlobalStore extends Server<Env> {
           this.getConnection<ConnectionState>(connectionId)?.setState(state),
       },
     );
-    const runner: FunctionRunner<AppSchema, Env> = new FunctionRunner({
+    const runner: FunctionRunner<AppSchema, AppEnv> = new FunctionRunner({
       app,
       store,
       env: this.env,
