@@ -1,3 +1,4 @@
+import { OrreryError } from "@orrery/store";
 import type { Mysql2ConnectionLike } from "../driver-like";
 import { mysqlQuery } from "./mysql-query";
 
@@ -29,5 +30,6 @@ export async function checkFoundRows(connection: Mysql2ConnectionLike): Promise<
     await connection.rollback().catch(() => undefined);
     throw error;
   }
-  if (affected !== 1) throw new Error(FOUND_ROWS_MESSAGE);
+  // An OrreryError, not a connection error: rebuilding the connection would not fix it.
+  if (affected !== 1) throw new OrreryError("INTERNAL", FOUND_ROWS_MESSAGE);
 }

@@ -22,3 +22,10 @@ export {
 } from "./create-hyperdrive-global-ctx-db";
 export { createMysqlGlobalCtxDb } from "./create-mysql-global-ctx-db";
 export { createPostgresGlobalCtxDb } from "./create-postgres-global-ctx-db";
+export {
+  isConnectionError,
+  type LazyBuild,
+  type LazyExec,
+  type LazyExecOptions,
+  lazyExec,
+} from "./lazy-exec";

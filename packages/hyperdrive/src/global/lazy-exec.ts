@@ -1,0 +1,161 @@
+import type { ExternalEngine } from "@orrery/schema";
+import {
+  type BatchStatement,
+  type Dialect,
+  GuardFailedError,
+  mysqlDialect,
+  OrreryError,
+  postgresDialect,
+  type SqlExec,
+  type SqlResult,
+  type SqlStatement,
+} from "@orrery/store";
+
+/** What one build of a {@link lazyExec} yields: the exec, anything else built with it, and how to let it go. */
+export interface LazyBuild<T> {
+  readonly exec: SqlExec;
+  /** Built along with the exec and dropped with it (e.g. the driver client, for `ctx.sql`). */
+  readonly value: T;
+  /**
+   * Called (and not awaited) when the build is dropped after a connection error. Leave it out
+   * where closing is harmful: postgres.js's `sql.end()` inside workerd rejects unhandled.
+   */
+  readonly dispose?: () => void | Promise<void>;
+}
+
+export interface LazyExecOptions<T> {
+  /** The engine the builds will run; fixes `engine` and `dialect` before anything is built. */
+  readonly engine: ExternalEngine;
+  /**
+   * Connects: builds the driver and its exec, and ensures the tables (`ensureTables`). Called
+   * on first use and again on the first use after a connection error dropped the last build.
+   */
+  readonly build: () => Promise<LazyBuild<T>>;
+  /** Names the database in errors, e.g. `Postgres (Hyperdrive binding "HYPERDRIVE_PG")`. */
+  readonly label: string;
+  /** Which errors mean the connection is broken. Default {@link isConnectionError}. */
+  readonly isConnectionError?: (error: unknown) => boolean;
+}
+
+/**
+ * A {@link SqlExec} that builds its driver on first use, keeps it, and builds a new one after a
+ * connection error: the shape a Durable Object needs, since its instance (and every socket)
+ * is gone after hibernation, and a database restart breaks the sockets it holds.
+ */
+export interface LazyExec<T = undefined> extends SqlExec {
+  /**
+   * Runs `work` with the current build's value (building it first if needed). A connection
+   * error drops the build, like a failed statement does, and rejects as `UNAVAILABLE`.
+   */
+  use<R>(work: (value: T) => Promise<R>): Promise<R>;
+  /** Drops the current build; the next use builds a new one. */
+  reset(): void;
+  /** How many builds have succeeded so far. */
+  readonly builds: number;
+}
+
+const PG_CONNECTION_CLASSES = /^(08|57P0[1-3])/;
+
+/**
+ * True unless the error is clearly a verdict on one statement with the connection still fine:
+ * an OCC guard miss, an {@link OrreryError}, a Postgres server error (SQLSTATE outside class 08
+ * and the shutdown codes 57P01–57P03), or a MySQL server error that mysql2 does not mark
+ * `fatal`. Anything else (socket errors, timeouts, `CONNECTION_CLOSED`, `PROTOCOL_CONNECTION_LOST`,
+ * errors without a code) counts as a broken connection: rebuilding is cheap, and keeping a dead
+ * client would fail every later call.
+ */
+export function isConnectionError(error: unknown): boolean {
+  if (error instanceof GuardFailedError || error instanceof OrreryError) return false;
+  if (error === null || typeof error !== "object") return true;
+  const { code, fatal, severity, sqlState } = error as {
+    code?: unknown;
+    fatal?: unknown;
+    severity?: unknown;
+    sqlState?: unknown;
+  };
+  if (fatal === true) return true;
+  // mysql2 server errors carry a SQL state; Postgres server errors a severity and a SQLSTATE.
+  if (typeof sqlState === "string") return false;
+  if (typeof severity === "string" && typeof code === "string") return PG_CONNECTION_CLASSES.test(code);
+  return true;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Builds a {@link LazyExec}. Nothing connects until the first statement or `use`. */
+export function lazyExec<T = undefined>(options: LazyExecOptions<T>): LazyExec<T> {
+  const isBroken = options.isConnectionError ?? isConnectionError;
+  const dialect: Dialect = options.engine === "postgres" ? postgresDialect : mysqlDialect;
+  let current: Promise<LazyBuild<T>> | null = null;
+  let builds = 0;
+
+  const unavailable = (error: unknown) => {
+    const wrapped = new OrreryError(
+      "UNAVAILABLE",
+      `${options.label} is unavailable: ${messageOf(error)}. Nothing was written; try again.`,
+    );
+    wrapped.cause = error;
+    return wrapped;
+  };
+
+  const drop = (build: Promise<LazyBuild<T>>) => {
+    if (current !== build) return;
+    current = null;
+    build.then(
+      (built) => {
+        void Promise.resolve()
+          .then(() => built.dispose?.())
+          .catch(() => undefined);
+      },
+      () => undefined,
+    );
+  };
+
+  const acquire = (): Promise<LazyBuild<T>> => {
+    if (current) return current;
+    const build = options.build().then((built) => {
+      builds++;
+      return built;
+    });
+    current = build;
+    // A failed build is not kept: the next use tries again.
+    build.catch(() => {
+      if (current === build) current = null;
+    });
+    return build;
+  };
+
+  async function use<R>(work: (built: LazyBuild<T>) => Promise<R>): Promise<R> {
+    const build = acquire();
+    let built: LazyBuild<T>;
+    try {
+      built = await build;
+    } catch (error) {
+      throw isBroken(error) ? unavailable(error) : error;
+    }
+    try {
+      return await work(built);
+    } catch (error) {
+      if (!isBroken(error)) throw error;
+      drop(build);
+      throw unavailable(error);
+    }
+  }
+
+  return {
+    engine: options.engine,
+    dialect,
+    run: (statement: SqlStatement): Promise<SqlResult> => use((built) => built.exec.run(statement)),
+    batch: (statements: readonly BatchStatement[]): Promise<SqlResult[]> =>
+      use((built) => built.exec.batch(statements)),
+    use: (work) => use((built) => work(built.value)),
+    reset() {
+      if (current) drop(current);
+    },
+    get builds() {
+      return builds;
+    },
+  };
+}
