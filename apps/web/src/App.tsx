@@ -1,25 +1,34 @@
-import { useEffect, useState } from "react";
+import { CounterPanel } from "./counter/CounterPanel";
+import { OrdersPanel } from "./orders/OrdersPanel";
+import { TasksPanel } from "./tasks/TasksPanel";
+import { ConnectionIndicator } from "./ui/ConnectionIndicator";
+import { Panel } from "./ui/Panel";
 
-type Health = { ok: boolean; globalBackend: string };
-
-export function App() {
-  const [health, setHealth] = useState<Health | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    fetch("/api/health")
-      .then((response) => response.json() as Promise<Health>)
-      .then(setHealth)
-      .catch((reason: unknown) => setError(String(reason)));
-  }, []);
-
+export function App({ namespace }: { namespace: string }) {
   return (
-    <main>
-      <h1>Orrery</h1>
-      <p>A reactive data service for Cloudflare Workers.</p>
-      <p className="status" data-testid="health">
-        {error ? `API unreachable: ${error}` : health ? `API ok · global tables on ${health.globalBackend}` : "Connecting…"}
-      </p>
-    </main>
+    <>
+      <header className="top">
+        <div>
+          <h1>Orrery</h1>
+          <p className="muted">
+            Namespace <code>{namespace}</code> · open this page in another tab to see changes arrive live
+          </p>
+        </div>
+        <ConnectionIndicator />
+      </header>
+      <main className="grid">
+        <Panel title="Tasks" what="tasks">
+          <TasksPanel />
+        </Panel>
+        <div className="stack">
+          <Panel title="Counter" what="the counter">
+            <CounterPanel />
+          </Panel>
+          <Panel title="Orders" what="orders">
+            <OrdersPanel />
+          </Panel>
+        </div>
+      </main>
+    </>
   );
 }
