@@ -11,7 +11,7 @@ export function App({ namespace }: { namespace: string }) {
         <div>
           <h1>Orrery</h1>
           <p className="muted">
-            Namespace <code>{namespace}</code> · open this page in another tab to see changes arrive live
+            Namespace <code>{namespace}</code> · open it in another tab to watch changes arrive
           </p>
         </div>
         <ConnectionIndicator />

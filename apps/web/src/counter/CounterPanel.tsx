@@ -29,6 +29,7 @@ export function CounterPanel() {
           Increment
         </button>
       </div>
+      <p className="muted">“{name}”, shared by everyone on this namespace.</p>
       <InlineError message={error} onDismiss={dismiss} />
     </>
   );

@@ -9,16 +9,17 @@ const labels = {
 /** The socket's state and how many changes are waiting for the server. */
 export function ConnectionIndicator() {
   const { state, pendingMutations } = useConnectionState();
+  const waiting =
+    pendingMutations === 0
+      ? ""
+      : ` · ${pendingMutations} ${pendingMutations === 1 ? "change" : "changes"} waiting`;
   return (
     <p className="connection" role="status" aria-label="Connection" data-state={state}>
       <span className="dot" aria-hidden="true" />
-      {labels[state]}
-      {pendingMutations > 0 && (
-        <span className="pending" data-testid="pending-mutations">
-          {" "}
-          · {pendingMutations} {pendingMutations === 1 ? "change" : "changes"} waiting
-        </span>
-      )}
+      <span>
+        {labels[state]}
+        {waiting}
+      </span>
     </p>
   );
 }
