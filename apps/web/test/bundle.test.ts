@@ -1,0 +1,37 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "vite";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const outDir = mkdtempSync(join(tmpdir(), "orrery-web-bundle-"));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+/** The source files the production bundle is made of, from its source map. */
+async function bundledSources(): Promise<string[]> {
+  await build({ root, logLevel: "silent", build: { outDir, sourcemap: true, emptyOutDir: true } });
+  const assets = join(outDir, "assets");
+  const maps = readdirSync(assets).filter((name) => name.endsWith(".js.map"));
+  return maps.flatMap((name): string[] => {
+    const map: { sources: string[] } = JSON.parse(readFileSync(join(assets, name), "utf8"));
+    return map.sources;
+  });
+}
+
+describe("the page's production bundle", () => {
+  it("takes only the protocol and function references from @orrery/store, not the engine", async () => {
+    const sources = await bundledSources();
+    const fromStore = sources
+      .map((source) => /packages\/store\/src\/(.*)$/.exec(source)?.[1])
+      .filter((path) => path !== undefined)
+      .sort();
+    // `createApi` and the wire format; `"sideEffects": false` in @orrery/store lets the
+    // bundler drop everything else its index re-exports (dialects, commit log, drizzle…).
+    expect(fromStore).toEqual(["functions/reference.ts", "protocol/protocol.ts", "protocol/wire-value.ts"]);
+    expect(sources.filter((source) => /drizzle-orm|packages\/schema\//.test(source))).toEqual([]);
+    // Nothing of the worker: its app is imported for types only.
+    expect(sources.filter((source) => source.includes("apps/worker"))).toEqual([]);
+  });
+});

@@ -1,0 +1,18 @@
+/** Calls a function over HTTP, as any client may (docs/protocol.md, "Over HTTP"). */
+export async function callFunction(
+  baseUrl: string,
+  namespace: string,
+  kind: "queries" | "mutations",
+  name: string,
+  args: unknown,
+): Promise<unknown> {
+  const response = await fetch(`${baseUrl}/api/${encodeURIComponent(namespace)}/${kind}/${name}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(args),
+  });
+  const body: unknown = await response.json();
+  if (!response.ok || typeof body !== "object" || body === null || !("value" in body))
+    throw new Error(`${name} over HTTP: ${response.status} ${JSON.stringify(body)}`);
+  return body.value;
+}
