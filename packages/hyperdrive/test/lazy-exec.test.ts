@@ -121,6 +121,27 @@ describe("lazyExec", () => {
     expect([attempts, lazy.builds]).toEqual([3, 1]);
   });
 
+  it("with idleTimeoutMs, an idle build is disposed and the next use builds again", async () => {
+    const disposed: number[] = [];
+    let n = 0;
+    const lazy = lazyExec<number>({
+      engine: "postgres",
+      label: "idle test",
+      idleTimeoutMs: 20,
+      async build() {
+        const id = ++n;
+        return { exec: fakeExec([]), value: id, dispose: () => void disposed.push(id) };
+      },
+    });
+    await lazy.run(statement);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await lazy.run(statement);
+    expect(disposed).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(disposed).toEqual([1]);
+    expect(await lazy.use(async (id) => id)).toBe(2);
+  });
+
   it("reset drops the build", async () => {
     const { lazy, disposed } = counted([]);
     await lazy.run(statement);

@@ -35,6 +35,12 @@ export interface LazyExecOptions<T> {
   readonly label: string;
   /** Which errors mean the connection is broken. Default {@link isConnectionError}. */
   readonly isConnectionError?: (error: unknown) => boolean;
+  /**
+   * Drops (and disposes) the build once nothing has used it for this long, so no socket stays
+   * open while idle: a Durable Object holding a socket cannot hibernate. The next use builds
+   * again. Leave it out for drivers that close idle connections themselves.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 /**
@@ -90,6 +96,23 @@ export function lazyExec<T = undefined>(options: LazyExecOptions<T>): LazyExec<T
   const dialect: Dialect = options.engine === "postgres" ? postgresDialect : mysqlDialect;
   let current: Promise<LazyBuild<T>> | null = null;
   let builds = 0;
+  let active = 0;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const busy = () => {
+    active++;
+    clearTimeout(idleTimer);
+    idleTimer = undefined;
+  };
+  const done = () => {
+    active--;
+    const idleMs = options.idleTimeoutMs;
+    if (active > 0 || idleMs === undefined) return;
+    idleTimer = setTimeout(() => {
+      idleTimer = undefined;
+      if (active === 0 && current) drop(current);
+    }, idleMs);
+  };
 
   const unavailable = (error: unknown) => {
     const wrapped = new OrreryError(
@@ -128,6 +151,15 @@ export function lazyExec<T = undefined>(options: LazyExecOptions<T>): LazyExec<T
   };
 
   async function use<R>(work: (built: LazyBuild<T>) => Promise<R>): Promise<R> {
+    busy();
+    try {
+      return await useBuild(work);
+    } finally {
+      done();
+    }
+  }
+
+  async function useBuild<R>(work: (built: LazyBuild<T>) => Promise<R>): Promise<R> {
     const build = acquire();
     let built: LazyBuild<T>;
     try {
