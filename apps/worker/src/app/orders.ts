@@ -1,6 +1,7 @@
 import { v } from "@orrery/schema";
 import { OrreryError } from "@orrery/store";
-import { mutation, query } from "./server";
+import { api } from "./api";
+import { action, mutation, query } from "./server";
 
 export const byCustomer = query.input({ customer: v.string() }).query(({ ctx, args }) =>
   ctx.db
@@ -40,4 +41,45 @@ export const upsert = mutation
       }
     }
     return ctx.db.insert("orders", fields);
+  });
+
+/** A row of the legacy database's `legacy_orders` table; drivers return numerics as text. */
+interface LegacyOrderRow {
+  readonly id: string | number;
+  readonly customer: string;
+  readonly total: string | number;
+  readonly status: string;
+}
+
+/**
+ * Projects a customer's rows of the external database's `legacy_orders` table (which Orrery
+ * does not own) into `orders`, so live queries see them: reads them through `ctx.sql` and
+ * upserts each by `legacyId`, so importing again updates instead of duplicating. Returns how
+ * many rows it imported. Needs a Hyperdrive backend (`--env postgres` or `--env mysql`).
+ */
+export const importLegacy = action
+  .input({ customer: v.string() })
+  .action(async ({ ctx, args }): Promise<number> => {
+    const backend = ctx.env.ORRERY_GLOBAL_BACKEND;
+    if (backend === "d1") {
+      throw new OrreryError(
+        "INTERNAL",
+        'orders:importLegacy reads legacy_orders through ctx.sql, which needs a Hyperdrive backend: ORRERY_GLOBAL_BACKEND is "d1". Start with --env postgres or --env mysql.',
+      );
+    }
+    // The SQL is the driver's own: `$1` placeholders on Postgres, `?` on MySQL.
+    const placeholder = backend === "postgres" ? "$1" : "?";
+    const rows = await ctx.sql.query<LegacyOrderRow>(
+      `SELECT id, customer, total, status FROM legacy_orders WHERE customer = ${placeholder} ORDER BY id`,
+      [args.customer],
+    );
+    for (const row of rows) {
+      await ctx.runMutation(api.orders.upsert, {
+        legacyId: String(row.id),
+        customer: row.customer,
+        total: Number(row.total),
+        status: row.status,
+      });
+    }
+    return rows.length;
   });

@@ -91,11 +91,14 @@ export class GlobalStore extends Server<Env> {
   }
 
   private async startRuntime(): Promise<Runtime> {
+    // Postgres/MySQL: nothing connects here. The driver is built on first use and kept with
+    // this runtime (so after hibernation, a new instance builds a new one).
+    const backend = globalBackend(this.env);
     const store = await Store.open({
       schema: app.schema,
       namespace: this.name,
       exec: createDurableSqliteExec(this.ctx.storage),
-      globalExec: globalBackend(this.env),
+      globalExec: backend.exec,
     });
     const sync: SyncServer = new SyncServer(
       {
@@ -118,6 +121,7 @@ export class GlobalStore extends Server<Env> {
       app,
       store,
       env: this.env,
+      ...(backend.sql ? { sql: backend.sql } : {}),
       onCommit: (outcome) => sync.committed(outcome.writes),
     });
     // After a wake-up, connections that were already open carry their state in attachments.
