@@ -1,6 +1,6 @@
 import { createDurableSqliteExec, FunctionRunner, type Identity, Store } from "@orrery/store";
 import { fromWire, toWire, type WireValue } from "@orrery/store/protocol";
-import { type ConnectionState, SyncServer } from "@orrery/store/sync";
+import { SyncServer } from "@orrery/store/sync";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
@@ -9,6 +9,7 @@ import { app } from "../app";
 import type { AppEnv } from "../app/env";
 import type { AppSchema } from "../app/schema";
 import { type CallResult, errorResult } from "./call-result";
+import { type Attachment, ConnectionStateStore } from "./connection-state-store";
 import { globalBackend } from "./global-backend";
 import { IDENTITY_HEADER, readIdentityHeader } from "./identity-header";
 
@@ -21,11 +22,13 @@ interface Runtime {
 /**
  * One instance per namespace: every write of the namespace runs here, in order, and every
  * live query on it is hosted here. Hibernation-safe: each connection's subscriptions live in
- * its WebSocket attachment, and the rest is rebuilt on first use after a wake-up.
+ * its WebSocket attachment (or, past 12 KiB, in storage), and the rest is rebuilt on first use
+ * after a wake-up.
  */
 export class GlobalStore extends Server<Env> {
   static override options = { hibernate: true };
   private runtime: Promise<Runtime> | null = null;
+  private readonly connectionStates = new ConnectionStateStore(this.ctx.storage);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -51,6 +54,7 @@ export class GlobalStore extends Server<Env> {
   override async onClose(connection: Connection): Promise<void> {
     const { sync } = await this.getRuntime();
     sync.disconnect(connection.id);
+    this.connectionStates.forget(connection.id);
   }
 
   /** An HTTP function call, forwarded by the worker. */
@@ -113,8 +117,10 @@ export class GlobalStore extends Server<Env> {
       },
       {
         send: (connectionId, message) => this.getConnection(connectionId)?.send(JSON.stringify(message)),
-        saveState: (connectionId, state) =>
-          this.getConnection<ConnectionState>(connectionId)?.setState(state),
+        saveState: (connectionId, state) => {
+          const connection = this.getConnection<Attachment>(connectionId);
+          if (connection) this.connectionStates.save(connection, state);
+        },
       },
     );
     const runner: FunctionRunner<AppSchema, AppEnv> = new FunctionRunner({
@@ -125,8 +131,9 @@ export class GlobalStore extends Server<Env> {
       onCommit: (outcome) => sync.committed(outcome.writes),
     });
     // After a wake-up, connections that were already open carry their state in attachments.
-    for (const connection of this.getConnections<ConnectionState>()) {
-      if (connection.state) sync.connect(connection.id, structuredClone(connection.state) as ConnectionState);
+    for (const connection of this.getConnections<Attachment>()) {
+      const state = this.connectionStates.load(connection);
+      if (state) sync.connect(connection.id, state);
     }
     return { store, runner, sync };
   }
