@@ -15,10 +15,11 @@ describe("live queries over WebSockets", () => {
     expect(result).toMatchObject({ type: "mutationResult", ok: true, value: expect.any(String) });
     const commitVersion = result.commitVersion as number;
 
-    // Read your own writes: the writer already holds a transition at or past its commit.
-    const own = writer.pending().filter((m) => m.type === "transition");
-    expect(own.at(-1)?.toVersion).toBeGreaterThanOrEqual(commitVersion);
-    expect(texts(updateFor(own.at(-1)!, "mine"))).toEqual(["milk"]);
+    // Read your own writes: the result comes first, then the commit's transition, which
+    // already holds the write; nothing of an older version follows it.
+    const own = await writer.next((m) => m.type === "transition");
+    expect(own.toVersion).toBe(commitVersion);
+    expect(texts(updateFor(own, "mine"))).toEqual(["milk"]);
 
     const seen = await watcher.next((m) => m.type === "transition");
     expect(texts(updateFor(seen, "q1"))).toEqual(["milk"]);

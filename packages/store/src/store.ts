@@ -41,6 +41,8 @@ export interface MutationOutcome<T> {
   readonly attempts: number;
   /** True when a request id was seen before and this is its recorded answer; nothing ran. */
   readonly replayed: boolean;
+  /** The request id the mutation ran under, if any (see {@link MutateOptions}). */
+  readonly requestId?: string;
 }
 
 export interface MutateOptions {
@@ -109,9 +111,9 @@ export class Store<S extends SchemaDefinition> {
     handler: (db: DatabaseWriter<S>) => Promise<T>,
     options: MutateOptions = {},
   ): Promise<MutationOutcome<T>> {
-    return this.exclusive(() =>
-      options.requestId ? this.mutateOnce(handler, options.requestId) : this.mutateInOrder(handler, null),
-    );
+    const { requestId } = options;
+    if (!requestId) return this.exclusive(() => this.mutateInOrder(handler, null));
+    return this.exclusive(async () => ({ ...(await this.mutateOnce(handler, requestId)), requestId }));
   }
 
   /**

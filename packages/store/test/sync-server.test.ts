@@ -33,7 +33,7 @@ function syncFor(
       runQuery: (name, args, identity) => runner.runQuery(name, args, identity),
       runMutation: async (name, args, identity, requestId) => {
         const outcome = await runner.runMutation(name, args, identity, { requestId });
-        await sync.committed(outcome.writes);
+        await sync.committed(outcome);
         return outcome;
       },
       exclusive: (work) => store.exclusive(work),
@@ -47,7 +47,7 @@ function syncFor(
 const frame = (message: unknown) => JSON.stringify(message);
 
 describe("SyncServer", () => {
-  it("sends first results, then one transition per commit with only changed results, in order", () =>
+  it("sends first results, then per commit the caller's result and one transition with only changed results", () =>
     withRunner(async (fixture) => {
       const memory = memoryTransport();
       const sync = syncFor(fixture, memory.transport);
@@ -68,7 +68,7 @@ describe("SyncServer", () => {
         "a",
         frame({ type: "mutate", requestId: "r1", mutation: "tasks:add", args: { list: "y", text: "t" } }),
       );
-      const [transition, result] = memory.take("a");
+      const [result, transition] = memory.take("a");
       expect(transition).toMatchObject({
         type: "transition",
         fromVersion: 0,
@@ -79,7 +79,7 @@ describe("SyncServer", () => {
       expect(memory.saved.get("a")?.version).toBe(1);
     }));
 
-  it("a caller whose results did not change still gets a transition to its commit before the result", () =>
+  it("a caller gets its result first, then a transition to its commit even when none of its results changed", () =>
     withRunner(async (fixture) => {
       const memory = memoryTransport();
       const sync = syncFor(fixture, memory.transport);
@@ -89,8 +89,8 @@ describe("SyncServer", () => {
         frame({ type: "mutate", requestId: "r", mutation: "tasks:add", args: { list: "z", text: "t" } }),
       );
       expect(memory.take("a")).toEqual([
-        { type: "transition", fromVersion: 0, toVersion: 1, updates: [] },
         expect.objectContaining({ type: "mutationResult", ok: true, commitVersion: 1 }),
+        { type: "transition", fromVersion: 0, toVersion: 1, updates: [] },
       ]);
     }));
 
@@ -112,9 +112,7 @@ describe("SyncServer", () => {
       sync.disconnect("b");
       memory.take("a");
       memory.take("b");
-      await fixture.runner
-        .runMutation("tasks:add", { list: "x", text: "t" })
-        .then((o) => sync.committed(o.writes));
+      await fixture.runner.runMutation("tasks:add", { list: "x", text: "t" }).then((o) => sync.committed(o));
       expect(memory.take("a")).toEqual([]);
       expect(memory.take("b")).toEqual([]);
       expect(sync.connectionCount).toBe(1);
@@ -137,9 +135,7 @@ describe("SyncServer", () => {
       // A new server, as after hibernation: only the saved state survives.
       const after = syncFor(fixture, memory.transport);
       after.connect("a", structuredClone(memory.saved.get("a")!));
-      await fixture.runner
-        .runMutation("tasks:add", { list: "y", text: "t" })
-        .then((o) => after.committed(o.writes));
+      await fixture.runner.runMutation("tasks:add", { list: "y", text: "t" }).then((o) => after.committed(o));
       expect(memory.take("a")).toEqual([
         {
           type: "transition",
@@ -151,7 +147,7 @@ describe("SyncServer", () => {
       // Now indexed again: a write elsewhere touches nothing.
       await fixture.runner
         .runMutation("tasks:add", { list: "other", text: "t" })
-        .then((o) => after.committed(o.writes));
+        .then((o) => after.committed(o));
       expect(memory.take("a")).toEqual([]);
     }));
 });

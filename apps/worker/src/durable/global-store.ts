@@ -128,7 +128,7 @@ export class GlobalStore extends Server<Env> {
       store,
       env: this.env,
       ...(backend.sql ? { sql: backend.sql } : {}),
-      onCommit: (outcome) => sync.committed(outcome.writes),
+      onCommit: (outcome) => sync.committed(outcome),
     });
     // After a wake-up, connections that were already open carry their state in attachments.
     for (const connection of this.getConnections<Attachment>()) {

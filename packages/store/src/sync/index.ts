@@ -4,4 +4,4 @@ export {
   newConnectionState,
   type SubscriptionState,
 } from "./connection-state";
-export { type LiveFunctions, SyncServer, type SyncTransport } from "./sync-server";
+export { type CommitNotice, type LiveFunctions, SyncServer, type SyncTransport } from "./sync-server";

@@ -32,6 +32,15 @@ export interface LiveFunctions {
   version(): number;
 }
 
+/** A commit, as the function layer reports it. */
+export interface CommitNotice {
+  readonly writes: WriteSet;
+  readonly commitVersion: number;
+  readonly value: unknown;
+  /** Set when the commit answers a request id (a socket's `mutate`). */
+  readonly requestId?: string;
+}
+
 /** How the sync server reaches connections: send a message, and persist a connection's state. */
 export interface SyncTransport {
   send(connectionId: string, message: ServerMessage): void;
@@ -61,6 +70,8 @@ export class SyncServer {
   /** Subscriptions restored after hibernation whose read sets are not known yet. */
   private readonly unindexed = new Set<SubscriptionKey>();
   private invalidation: Promise<void> = Promise.resolve();
+  /** Mutations from sockets still waiting for their result: request id → connection. */
+  private readonly awaitingResult = new Map<string, string>();
 
   constructor(
     private readonly functions: LiveFunctions,
@@ -115,9 +126,9 @@ export class SyncServer {
    * Called after every commit (from a socket, HTTP or an action): re-runs the touched
    * subscriptions in the mutation lane, right after the commit and before any later one.
    */
-  committed(writes: WriteSet): Promise<void> {
-    if (writes.length === 0) return this.invalidation;
-    const run = this.functions.exclusive(() => this.invalidate(writes));
+  committed(commit: CommitNotice): Promise<void> {
+    if (commit.writes.length === 0) return this.invalidation;
+    const run = this.functions.exclusive(() => this.invalidate(commit));
     this.invalidation = run.catch(() => undefined);
     return run;
   }
@@ -176,29 +187,57 @@ export class SyncServer {
     name: string,
     args: unknown,
   ) {
-    let result: ServerMessage;
+    this.awaitingResult.set(requestId, connectionId);
     try {
       const outcome = await this.functions.runMutation(name, fromWire(args), state.identity, requestId);
-      // The commit's transitions go out first, so the caller holds results at least as new
-      // as its own write when it learns the write's version.
       await this.invalidation;
-      if (state.version < outcome.commitVersion)
+      // A commit's invalidation already answered its caller (see invalidate); a mutation that
+      // committed nothing, or a replayed request, is answered here.
+      if (this.awaitingResult.get(requestId) === connectionId)
+        this.sendResult(connectionId, requestId, outcome);
+      // Read your own writes: a transition to the commit follows its result, so the caller can
+      // settle optimistic updates even when none of its results changed.
+      if (this.connections.has(connectionId) && state.version < outcome.commitVersion) {
         this.sendTransition(connectionId, state, [], true, outcome.commitVersion);
-      result = {
-        type: "mutationResult",
-        requestId,
-        ok: true,
-        value: toWire(outcome.value),
-        commitVersion: outcome.commitVersion,
-      };
+      }
     } catch (error) {
-      result = { type: "mutationResult", requestId, ok: false, error: errorOf(error) };
+      if (this.connections.has(connectionId)) {
+        this.transport.send(connectionId, {
+          type: "mutationResult",
+          requestId,
+          ok: false,
+          error: errorOf(error),
+        });
+      }
+    } finally {
+      if (this.awaitingResult.get(requestId) === connectionId) this.awaitingResult.delete(requestId);
     }
-    if (this.connections.has(connectionId)) this.transport.send(connectionId, result);
   }
 
-  private async invalidate(writes: WriteSet): Promise<void> {
-    const touched = this.index.affectedBy(writes);
+  private sendResult(
+    connectionId: string,
+    requestId: string,
+    outcome: { value: unknown; commitVersion: number },
+  ): void {
+    this.awaitingResult.delete(requestId);
+    if (!this.connections.has(connectionId)) return;
+    this.transport.send(connectionId, {
+      type: "mutationResult",
+      requestId,
+      ok: true,
+      value: toWire(outcome.value),
+      commitVersion: outcome.commitVersion,
+    });
+  }
+
+  private async invalidate(commit: CommitNotice): Promise<void> {
+    // The caller hears its result before the commit's transitions: a client keeps an optimistic
+    // update until a transition reaches the commit's version, so it must know that version by
+    // the time the transition arrives, or it would apply the update twice.
+    const caller = commit.requestId === undefined ? undefined : this.awaitingResult.get(commit.requestId);
+    if (caller !== undefined && commit.requestId !== undefined)
+      this.sendResult(caller, commit.requestId, commit);
+    const touched = this.index.affectedBy(commit.writes);
     for (const key of this.unindexed) touched.add(key);
     const updates = new Map<string, QueryUpdate[]>();
     for (const key of touched) {
