@@ -1,4 +1,4 @@
-/** Calls a function over HTTP, as any client may (docs/protocol.md, "Over HTTP"). */
+/** Calls a function over HTTP, the way every client may (docs/protocol.md, "Over HTTP"). */
 export async function callFunction(
   baseUrl: string,
   namespace: string,
