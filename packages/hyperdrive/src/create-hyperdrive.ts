@@ -1,17 +1,3 @@
-/**
- * The part of a Cloudflare `Hyperdrive` binding this package reads. Real bindings have no
- * `id`; test doubles and config-derived objects may carry one, and an empty one is warned about.
- */
-export interface HyperdriveLike {
-  readonly connectionString: string;
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly password: string;
-  readonly database: string;
-  readonly id?: string;
-}
-
 /** The connection details of a Hyperdrive binding, ready to hand to a driver. */
 export interface HyperdriveConnection {
   readonly connectionString: string;
@@ -20,6 +6,14 @@ export interface HyperdriveConnection {
   readonly user: string;
   readonly password: string;
   readonly database: string;
+}
+
+/**
+ * The part of a Cloudflare `Hyperdrive` binding this package reads. Real bindings have no
+ * `id`; test doubles and config-derived objects may carry one, and an empty one is warned about.
+ */
+export interface HyperdriveLike extends HyperdriveConnection {
+  readonly id?: string;
 }
 
 export interface CreateHyperdriveOptions {

@@ -8,6 +8,4 @@
  * live queries (no commit, no invalidation). To make such rows reactive, read them in an
  * action and upsert a projection through a mutation.
  */
-export interface SqlClient {
-  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
-}
+export type { SqlClient } from "@orrery/store";
