@@ -121,7 +121,7 @@ describe("schemaDdl", () => {
 
 describe("systemTablesDdl", () => {
   it("creates the store's tables on postgres", () => {
-    expect(systemTablesDdl("postgres")).toEqual([
+    expect(systemTablesDdl("postgres", "home")).toEqual([
       `CREATE TABLE IF NOT EXISTS "_orrery_commits" (
   "namespace" TEXT NOT NULL,
   "version" BIGINT NOT NULL,
@@ -150,8 +150,25 @@ describe("systemTablesDdl", () => {
     ]);
   });
 
+  it("creates the commit markers beside .global() tables, and every table when no side is named", () => {
+    expect(systemTablesDdl("postgres", "global")).toEqual([
+      `CREATE TABLE IF NOT EXISTS "_orrery_commit_markers" (
+  "namespace" TEXT NOT NULL,
+  "commit_id" TEXT NOT NULL,
+  "version" BIGINT NOT NULL,
+  "state" TEXT NOT NULL,
+  "created_at" BIGINT NOT NULL,
+  PRIMARY KEY ("namespace", "commit_id")
+)`,
+    ]);
+    expect(systemTablesDdl("sqlite")).toEqual([
+      ...systemTablesDdl("sqlite", "home"),
+      ...systemTablesDdl("sqlite", "global"),
+    ]);
+  });
+
   it("creates the store's tables on mysql", () => {
-    const [commits, meta, requests, ...rest] = systemTablesDdl("mysql");
+    const [commits, meta, requests, ...rest] = systemTablesDdl("mysql", "home");
     expect(rest).toEqual([]);
     expect(commits).toContain("`table_name` VARCHAR(255) NOT NULL");
     expect(meta).toBe(`CREATE TABLE IF NOT EXISTS \`_orrery_meta\` (

@@ -69,13 +69,14 @@ function checkMysqlKeyLength(tableName: string, indexName: string, columns: Colu
   }
 }
 
-/** DDL for every table of a schema (or only its `.global()` tables). */
+/** DDL for every table of a schema, or only its `.global()` tables, or only its plain ones. */
 export function schemaDdl(
   schema: SchemaDefinition,
   engine: Engine,
-  options: { onlyGlobal?: boolean } = {},
+  options: { onlyGlobal?: boolean; onlyPlain?: boolean } = {},
 ): string[] {
   return Object.entries(schema.tables)
     .filter(([, table]) => !options.onlyGlobal || table.isGlobal)
+    .filter(([, table]) => !options.onlyPlain || !table.isGlobal)
     .flatMap(([name, table]) => createTableSql(name, table, engine));
 }

@@ -44,18 +44,40 @@ const requests = sqliteTable(
   ],
 );
 
+/**
+ * Commit markers, kept beside `.global()` tables in the external engine: a commit that spans
+ * the namespace's Durable Object and the external database writes its marker in the external
+ * transaction, so after a lost reply the store can tell whether that transaction landed.
+ */
+const commitMarkers = sqliteTable(
+  "_orrery_commit_markers",
+  {
+    namespace: text("namespace").notNull(),
+    commitId: text("commit_id").notNull(),
+    version: integer("version").notNull(),
+    state: text("state").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.namespace, t.commitId] })],
+);
+
 /** Drizzle definitions of the store's own tables; export them beside the app's tables for drizzle-kit. */
 export const orrerySystemTables = {
   _orrery_commits: commits,
   _orrery_meta: meta,
   _orrery_requests: requests,
+  _orrery_commit_markers: commitMarkers,
 } as const;
 
 // key: short text that takes part in keys; long: unbounded text; int: 64-bit integer.
 type SystemColumnType = "key" | "long" | "int";
 
+/** Where a system table lives: with the store's home (the Durable Object) or beside `.global()` tables. */
+type SystemTableSide = "home" | "global";
+
 interface SystemTableSpec {
   name: string;
+  side: SystemTableSide;
   columns: [name: string, type: SystemColumnType, nullable?: boolean][];
   primaryKey: string[];
   indexes: { name: string; columns: string[] }[];
@@ -64,6 +86,7 @@ interface SystemTableSpec {
 const SYSTEM_TABLE_SPECS: SystemTableSpec[] = [
   {
     name: "_orrery_commits",
+    side: "home",
     columns: [
       ["namespace", "key"],
       ["version", "int"],
@@ -78,6 +101,7 @@ const SYSTEM_TABLE_SPECS: SystemTableSpec[] = [
   },
   {
     name: "_orrery_meta",
+    side: "home",
     columns: [
       ["namespace", "key"],
       ["key", "key"],
@@ -88,6 +112,7 @@ const SYSTEM_TABLE_SPECS: SystemTableSpec[] = [
   },
   {
     name: "_orrery_requests",
+    side: "home",
     columns: [
       ["namespace", "key"],
       ["request_id", "key"],
@@ -98,6 +123,19 @@ const SYSTEM_TABLE_SPECS: SystemTableSpec[] = [
     primaryKey: ["namespace", "request_id"],
     indexes: [{ name: "_orrery_requests__by_created_at", columns: ["namespace", "created_at"] }],
   },
+  {
+    name: "_orrery_commit_markers",
+    side: "global",
+    columns: [
+      ["namespace", "key"],
+      ["commit_id", "key"],
+      ["version", "int"],
+      ["state", "key"],
+      ["created_at", "int"],
+    ],
+    primaryKey: ["namespace", "commit_id"],
+    indexes: [],
+  },
 ];
 
 const SYSTEM_SQL_TYPES: Record<Engine, Record<SystemColumnType, string>> = {
@@ -106,10 +144,14 @@ const SYSTEM_SQL_TYPES: Record<Engine, Record<SystemColumnType, string>> = {
   mysql: { key: "VARCHAR(255)", long: "LONGTEXT", int: "BIGINT" },
 };
 
-/** DDL for the store's own tables on any engine (the same tables as `orrerySystemTables`). */
-export function systemTablesDdl(engine: Engine): string[] {
+/**
+ * DDL for the store's own tables on any engine (the same tables as `orrerySystemTables`): all
+ * of them, or only those one side needs (`global`: what an external database holds).
+ */
+export function systemTablesDdl(engine: Engine, side?: SystemTableSide): string[] {
   const q = (name: string) => quoteIdentifier(name, engine);
-  return SYSTEM_TABLE_SPECS.flatMap((spec) => {
+  const specs = side ? SYSTEM_TABLE_SPECS.filter((spec) => spec.side === side) : SYSTEM_TABLE_SPECS;
+  return specs.flatMap((spec) => {
     const lines = spec.columns.map(
       ([name, type, nullable]) =>
         `  ${q(name)} ${SYSTEM_SQL_TYPES[engine][type]}${nullable ? "" : " NOT NULL"}`,

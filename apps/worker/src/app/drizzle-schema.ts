@@ -4,4 +4,4 @@ import { orrerySystemTables, sqliteTables } from "@orrery/schema";
 import { schema } from "./schema";
 
 export const { tasks, counters, orders } = sqliteTables(schema);
-export const { _orrery_commits, _orrery_meta, _orrery_requests } = orrerySystemTables;
+export const { _orrery_commits, _orrery_meta, _orrery_requests, _orrery_commit_markers } = orrerySystemTables;

@@ -1,4 +1,4 @@
-import { type ExternalEngine, type SchemaDefinition, schemaDdl } from "@orrery/schema";
+import { type ExternalEngine, type SchemaDefinition, schemaDdl, systemTablesDdl } from "@orrery/schema";
 import type { SqlExec } from "@orrery/store";
 
 /**
@@ -17,7 +17,8 @@ export interface GlobalBackend<S extends SchemaDefinition = SchemaDefinition> {
   readonly schema: S;
   /**
    * Creates the schema's `.global()` tables and indexes when missing (`IF NOT EXISTS`, safe to
-   * call on every start). Orrery owns these tables' layout: one column per field.
+   * call on every start), and the store's commit markers table. Orrery owns these tables'
+   * layout: one column per field.
    */
   ensureTables(): Promise<void>;
 }
@@ -50,7 +51,11 @@ export function createHyperdriveGlobalCtxDb<S extends SchemaDefinition>(
     exec,
     schema,
     async ensureTables() {
-      for (const sql of schemaDdl(schema, engine, { onlyGlobal: true })) {
+      const statements = [
+        ...schemaDdl(schema, engine, { onlyGlobal: true }),
+        ...systemTablesDdl(engine, "global"),
+      ];
+      for (const sql of statements) {
         try {
           await exec.run({ sql, params: [] });
         } catch (error) {
