@@ -1,5 +1,11 @@
 import { OrreryError } from "../errors";
-import type { IndexKey, KeyRange } from "../reactivity/key-range";
+import {
+  FULL_RANGE,
+  type IndexKey,
+  intersectRanges,
+  type KeyRange,
+  rangeContains,
+} from "../reactivity/key-range";
 import type { ReadRange } from "../reactivity/read-write-sets";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { Doc } from "./document";
@@ -124,17 +130,22 @@ export class TableQuery<T> implements QueryInitializer<T> {
         `paginate: numItems must be a whole number ≥ 1, got ${options.numItems}`,
       );
     }
+    const start = options.cursor ? decodeCursor(options.cursor, index) : null;
+    const end = options.endCursor ? decodeCursor(options.endCursor, index) : null;
+    const pageStart = options.cursor ?? encodeCursor(index.name, []);
+    // This query only hands out keys of its own range, so a key outside it is another query's
+    // or a forged one: it has nothing of this range after it (and nothing to watch).
+    if (!this.inRange(start) || !this.inRange(end)) {
+      return { page: [], isDone: true, continueCursor: pageStart };
+    }
     let range = this.state.range;
-    if (options.cursor) range = narrow(range, decodeCursor(options.cursor, index.name), order, "start");
-    const end = options.endCursor ? decodeCursor(options.endCursor, index.name) : null;
+    if (start) range = narrow(range, start, order, "start");
     if (end) range = narrow(range, end, order, "end");
     const { docs, lastKey, exhausted } = await this.read(
       range,
       end ? Number.POSITIVE_INFINITY : options.numItems,
     );
-    const continueCursor = lastKey
-      ? encodeCursor(index.name, lastKey)
-      : (options.cursor ?? encodeCursor(index.name, []));
+    const continueCursor = lastKey ? encodeCursor(index.name, lastKey) : pageStart;
     return { page: docs, isDone: end ? false : exhausted, continueCursor };
   }
 
@@ -191,6 +202,11 @@ export class TableQuery<T> implements QueryInitializer<T> {
     this.readLog.push({ table: this.table.name, index: this.state.index.name, range: read });
   }
 
+  /** The empty key (an empty first page's cursor) stands for the start of any range. */
+  private inRange(cursorKey: IndexKey | null): boolean {
+    return !cursorKey || cursorKey.length === 0 || rangeContains(this.state.range, cursorKey);
+  }
+
   private matches(doc: Doc): boolean {
     return this.state.filters.every((filter) => filter.evaluate(doc) === true);
   }
@@ -208,12 +224,16 @@ export class TableQuery<T> implements QueryInitializer<T> {
 
 /**
  * Cuts a range at a key, in scan order: "start" keeps what comes after the key, "end" keeps
- * what comes up to and including it. The empty key (the cursor of an empty first page) cuts
- * nothing, so a later page starts from the beginning.
+ * what comes up to and including it. The cut is intersected with the range, never swapped in
+ * for one of its bounds, so the result stays within the range whatever the key. The empty key
+ * (the cursor of an empty first page) cuts nothing, so a later page starts from the beginning.
  */
 function narrow(range: KeyRange, key: IndexKey, order: Order, side: "start" | "end"): KeyRange {
   if (key.length === 0) return range;
   const cutsLower = (order === "asc") === (side === "start");
   const bound = { key, inclusive: side === "end" };
-  return cutsLower ? { lower: bound, upper: range.upper } : { lower: range.lower, upper: bound };
+  return intersectRanges(
+    range,
+    cutsLower ? { ...FULL_RANGE, lower: bound } : { ...FULL_RANGE, upper: bound },
+  );
 }

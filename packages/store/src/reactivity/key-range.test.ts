@@ -4,7 +4,9 @@ import {
   compareKeyToPoint,
   comparePoints,
   type IndexKey,
+  intersectRanges,
   type KeyPoint,
+  type KeyRange,
   lowerPoint,
   rangeContains,
   upperPoint,
@@ -17,6 +19,11 @@ const point: fc.Arbitrary<KeyPoint> = fc.oneof(
   fc.record({ key: prefix, side: fc.constantFrom<-1 | 1>(-1, 1) }),
 );
 const fullKey = fc.tuple(keyValue, keyValue, fc.constantFrom("x", "y")) as fc.Arbitrary<IndexKey>;
+// Prefix bounds, as withIndex builds them, and full-key bounds, as cursors make them.
+const bound = fc.option(fc.record({ key: fc.oneof(prefix, fullKey), inclusive: fc.boolean() }), {
+  nil: null,
+});
+const range: fc.Arbitrary<KeyRange> = fc.record({ lower: bound, upper: bound });
 
 describe("key points", () => {
   it("are totally ordered", () => {
@@ -53,5 +60,33 @@ describe("key points", () => {
         expect(compareKeyToPoint(key, { key, side: 1 })).toBe(-1);
       }),
     );
+  });
+});
+
+describe("intersectRanges", () => {
+  it("admits exactly the keys both ranges admit", () => {
+    fc.assert(
+      fc.property(range, range, fullKey, (a, b, key) => {
+        expect(rangeContains(intersectRanges(a, b), key)).toBe(
+          rangeContains(a, key) && rangeContains(b, key),
+        );
+      }),
+    );
+  });
+
+  it("keeps the query's bound when a cursor bound lies outside it", () => {
+    const query: KeyRange = {
+      lower: { key: ["a"], inclusive: true },
+      upper: { key: ["a"], inclusive: true },
+    };
+    const afterForeignKey: KeyRange = { lower: { key: ["0", 1, "x"], inclusive: false }, upper: null };
+    expect(intersectRanges(query, afterForeignKey)).toEqual(query);
+    const upToForeignKey: KeyRange = { lower: null, upper: { key: ["b", 1, "x"], inclusive: true } };
+    expect(intersectRanges(query, upToForeignKey)).toEqual(query);
+    const afterKeyInside: KeyRange = { lower: { key: ["a", 1, "x"], inclusive: false }, upper: null };
+    expect(intersectRanges(query, afterKeyInside)).toEqual({
+      lower: afterKeyInside.lower,
+      upper: query.upper,
+    });
   });
 });

@@ -77,3 +77,14 @@ export function compareKeyToPoint(key: IndexKey, point: KeyPoint): number {
   const order = comparePrefix(key, point.key);
   return order !== 0 ? order : -point.side;
 }
+
+/**
+ * The keys both ranges admit. Bounds are compared as points, so a prefix bound and a full key
+ * bound compare correctly: the later lower point and the earlier upper point win.
+ */
+export function intersectRanges(a: KeyRange, b: KeyRange): KeyRange {
+  return {
+    lower: comparePoints(lowerPoint(a.lower), lowerPoint(b.lower)) >= 0 ? a.lower : b.lower,
+    upper: comparePoints(upperPoint(a.upper), upperPoint(b.upper)) <= 0 ? a.upper : b.upper,
+  };
+}
