@@ -6,6 +6,8 @@ export type ErrorCode =
   | "CONFLICT"
   | "FORBIDDEN"
   | "UNAVAILABLE"
+  /** A commit's reply was lost: it may or may not have landed; retry with the same request id. */
+  | "OUTCOME_UNKNOWN"
   | "INTERNAL";
 
 export class OrreryError extends Error {

@@ -1,4 +1,5 @@
 export { CommitLog, type CommitLogEntry } from "./commit/commit-log";
+export { requestScope } from "./commit/request-log";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./commit/retry-policy";
 export type { DatabaseReader, DatabaseWriter } from "./db/database";
 export type { Expression, FilterBuilder } from "./db/filter";
@@ -74,6 +75,7 @@ export { type Dialect, placeholders } from "./sql/dialect";
 export {
   type BatchStatement,
   GuardFailedError,
+  NotSentError,
   type SqlExec,
   type SqlResult,
   type SqlRow,

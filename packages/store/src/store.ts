@@ -1,17 +1,17 @@
 import type { SchemaDefinition, TableDefinition } from "@orrery/schema";
 import { CommitLog, type CommitLogEntry } from "./commit/commit-log";
-import { type EngineBatch, planWrites } from "./commit/commit-plan";
+import { Committer, WriteConflict } from "./commit/committer";
 import { REQUEST_WINDOW_MS, type RecordedResult, RequestLog } from "./commit/request-log";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs, sleep } from "./commit/retry-policy";
 import { writeSetOf } from "./commit/write-set";
 import { Database, type DatabaseReader, type DatabaseWriter } from "./db/database";
-import { operationOf, type PendingWrite, PendingWrites } from "./db/pending-writes";
+import { PendingWrites } from "./db/pending-writes";
 import { SchemaInfo, type TableInfo } from "./db/table-info";
 import { TableReader } from "./db/table-reader";
 import { ConflictError, OrreryError } from "./errors";
 import { fromWire, toWire } from "./protocol/wire-value";
 import type { ReadRange, ReadSet, WriteSet } from "./reactivity/read-write-sets";
-import { type BatchStatement, GuardFailedError, type SqlExec } from "./sql/sql-exec";
+import type { SqlExec } from "./sql/sql-exec";
 
 export interface StoreOptions<S extends SchemaDefinition> {
   readonly schema: S;
@@ -23,7 +23,14 @@ export interface StoreOptions<S extends SchemaDefinition> {
   readonly globalExec?: SqlExec;
   readonly retry?: Partial<RetryPolicy>;
   readonly now?: () => number;
+  /**
+   * How many commit versions the commit log keeps (default 1,000); each commit deletes the
+   * entries that fall out of the window in its own batch, so the log's size stays flat.
+   */
+  readonly commitLogRetention?: number;
 }
+
+export const DEFAULT_COMMIT_LOG_RETENTION = 1000;
 
 export interface QueryOutcome<T> {
   readonly value: T;
@@ -31,6 +38,11 @@ export interface QueryOutcome<T> {
   /** The commit version the query saw (at least). */
   readonly version: number;
 }
+
+/** A query's outcome with its read set, whether it returned or threw. */
+export type ObservedQuery<T> =
+  | (QueryOutcome<T> & { readonly ok: true })
+  | { readonly ok: false; readonly error: unknown; readonly readSet: ReadSet; readonly version: number };
 
 export interface MutationOutcome<T> {
   readonly value: T;
@@ -43,15 +55,31 @@ export interface MutationOutcome<T> {
   readonly replayed: boolean;
   /** The request id the mutation ran under, if any (see {@link MutateOptions}). */
   readonly requestId?: string;
+  /** The caller's tag from {@link MutateOptions.origin}, handed back to the commit listener. */
+  readonly origin?: string;
 }
 
 export interface MutateOptions {
   /**
-   * A client-made id for this request. A request id seen before (within a day) is answered
-   * with its first result, so a retried request runs once.
+   * A client-made id for this request. A request id seen before (within a day) in the same
+   * `scope` is answered with its first result, so a retried request runs once.
    */
   readonly requestId?: string;
+  /**
+   * Whose request ids these are (see {@link requestScope}): a request id is looked up only
+   * within its scope, so another caller who guesses it gets nothing back.
+   */
+  readonly scope?: string;
+  /** Who asked (a connection id): passed through to the commit listener untouched. */
+  readonly origin?: string;
 }
+
+/**
+ * Hears every successful mutation, inside the mutation lane: after its commit and before any
+ * later mutation runs. Live queries re-run here, so each transition reflects exactly the
+ * commits up to its version, and the caller is answered before anyone sees a later commit.
+ */
+export type CommitListener = (outcome: MutationOutcome<unknown>) => Promise<void> | void;
 
 /**
  * The engine core for one namespace: queries read through the ctx db and report their read
@@ -62,11 +90,12 @@ export class Store<S extends SchemaDefinition> {
   private readonly schemaInfo: SchemaInfo;
   private readonly log: CommitLog;
   private readonly requests: RequestLog;
+  private readonly committer: Committer;
   private mutationsSincePrune = 0;
   private readonly retry: RetryPolicy;
   private readonly now: () => number;
-  private currentVersion = 0;
   private lane: Promise<unknown> = Promise.resolve();
+  private listener: CommitListener | null = null;
 
   private constructor(private readonly options: StoreOptions<S>) {
     const globalEngine = (options.globalExec ?? options.exec).engine;
@@ -77,12 +106,27 @@ export class Store<S extends SchemaDefinition> {
     this.requests = new RequestLog(options.exec, options.namespace);
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.now = options.now ?? Date.now;
+    this.committer = new Committer({
+      schema: this.schemaInfo,
+      namespace: options.namespace,
+      home: options.exec,
+      global: options.globalExec,
+      log: this.log,
+      requests: this.requests,
+      execFor: this.execFor,
+      now: this.now,
+      logRetention: options.commitLogRetention ?? DEFAULT_COMMIT_LOG_RETENTION,
+      globalLabel: `the ${globalEngine} database of .global() tables`,
+    });
   }
 
-  /** Opens the store; the home engine must already have the store's system tables. */
+  /**
+   * Opens the store; the home engine must already have the store's system tables. A commit
+   * that an earlier instance left unsettled is settled before the first mutation runs.
+   */
   static async open<S extends SchemaDefinition>(options: StoreOptions<S>): Promise<Store<S>> {
     const store = new Store(options);
-    store.currentVersion = await store.log.currentVersion();
+    await store.committer.load();
     return store;
   }
 
@@ -96,24 +140,53 @@ export class Store<S extends SchemaDefinition> {
 
   /** The latest committed version of this namespace. */
   get version(): number {
-    return this.currentVersion;
+    return this.committer.version;
   }
 
   async query<T>(handler: (db: DatabaseReader<S>) => Promise<T>): Promise<QueryOutcome<T>> {
-    const version = this.currentVersion;
+    const outcome = await this.observe(handler);
+    if (!outcome.ok) throw outcome.error;
+    return outcome;
+  }
+
+  /**
+   * Runs a query and reports what it read even when it fails, so a live query that failed
+   * re-runs only when something it read changes (not on every commit).
+   */
+  async observe<T>(handler: (db: DatabaseReader<S>) => Promise<T>): Promise<ObservedQuery<T>> {
+    const version = this.committer.version;
     const readLog: ReadRange[] = [];
     const reader = new TableReader(this.schemaInfo, this.execFor, this.options.namespace, null);
-    const value = await handler(new Database<S>(reader, readLog, null, this.now));
-    return { value, readSet: readLog, version };
+    try {
+      const value = await handler(new Database<S>(reader, readLog, null, this.now));
+      return { ok: true, value, readSet: readLog, version };
+    } catch (error) {
+      return { ok: false, error, readSet: readLog, version };
+    }
+  }
+
+  /** Sets the one listener that hears every mutation's outcome inside the lane. */
+  onCommitted(listener: CommitListener | null): void {
+    this.listener = listener;
   }
 
   mutate<T>(
     handler: (db: DatabaseWriter<S>) => Promise<T>,
     options: MutateOptions = {},
   ): Promise<MutationOutcome<T>> {
-    const { requestId } = options;
-    if (!requestId) return this.exclusive(() => this.mutateInOrder(handler, null));
-    return this.exclusive(async () => ({ ...(await this.mutateOnce(handler, requestId)), requestId }));
+    const { requestId, scope = "", origin } = options;
+    return this.exclusive(async () => {
+      await this.settleEarlierCommit(requestId === undefined ? undefined : { scope, requestId });
+      const outcome: MutationOutcome<T> = {
+        ...(requestId
+          ? await this.mutateOnce(handler, scope, requestId)
+          : await this.mutateInOrder(handler, null)),
+        ...(requestId === undefined ? {} : { requestId }),
+        ...(origin === undefined ? {} : { origin }),
+      };
+      await this.announce(outcome);
+      return outcome;
+    });
   }
 
   /**
@@ -133,21 +206,39 @@ export class Store<S extends SchemaDefinition> {
   private readonly execFor = (table: TableInfo): SqlExec =>
     table.isGlobal ? (this.options.globalExec ?? this.options.exec) : this.options.exec;
 
+  /** Finishes a commit a lost reply or an eviction left half done, and announces it once. */
+  private async settleEarlierCommit(request?: { scope: string; requestId: string }): Promise<void> {
+    const settled = await this.committer.settle(request);
+    if (!settled) return;
+    await this.announce({ ...settled, readSet: [], attempts: 1, replayed: false });
+  }
+
+  /** The commit is already durable: a listener that fails must not turn it into an error. */
+  private async announce(outcome: MutationOutcome<unknown>): Promise<void> {
+    try {
+      await this.listener?.(outcome);
+    } catch (error) {
+      console.error("orrery: the commit listener failed", error);
+    }
+  }
+
   private async mutateOnce<T>(
     handler: (db: DatabaseWriter<S>) => Promise<T>,
+    scope: string,
     requestId: string,
   ): Promise<MutationOutcome<T>> {
-    const recorded = await this.requests.find(requestId);
+    const recorded = await this.requests.find(scope, requestId);
     if (recorded) return this.replay<T>(recorded);
     if (++this.mutationsSincePrune >= 100) {
       this.mutationsSincePrune = 0;
       await this.requests.prune(this.now() - REQUEST_WINDOW_MS);
     }
     try {
-      const outcome = await this.mutateInOrder(handler, requestId);
+      const outcome = await this.mutateInOrder(handler, { scope, requestId });
       // A mutation that wrote nothing committed nothing; record its answer on its own.
       if (outcome.writes.length === 0) {
         await this.requests.record(
+          scope,
           requestId,
           { ok: true, value: toWire(outcome.value), commitVersion: outcome.commitVersion },
           this.now(),
@@ -159,6 +250,7 @@ export class Store<S extends SchemaDefinition> {
       const code = (error as { code?: unknown } | null)?.code;
       if (typeof code === "string" && FINAL_ERROR_CODES.has(code)) {
         await this.requests.record(
+          scope,
           requestId,
           { ok: false, error: { code, message: (error as Error).message } },
           this.now(),
@@ -183,7 +275,7 @@ export class Store<S extends SchemaDefinition> {
 
   private async mutateInOrder<T>(
     handler: (db: DatabaseWriter<S>) => Promise<T>,
-    requestId: string | null,
+    request: { readonly scope: string; readonly requestId: string } | null,
   ): Promise<MutationOutcome<T>> {
     for (let attempt = 1; ; attempt++) {
       const pending = new PendingWrites();
@@ -194,7 +286,7 @@ export class Store<S extends SchemaDefinition> {
       if (writes.length === 0) {
         return {
           value,
-          commitVersion: this.currentVersion,
+          commitVersion: this.committer.version,
           writes: [],
           readSet: readLog,
           attempts: attempt,
@@ -202,15 +294,7 @@ export class Store<S extends SchemaDefinition> {
         };
       }
       try {
-        const record = requestId
-          ? (version: number) =>
-              this.requests.recordStatement(
-                requestId,
-                { ok: true, value: toWire(value), commitVersion: version },
-                this.now(),
-              )
-          : null;
-        const commitVersion = await this.commit(writes, record);
+        const commitVersion = await this.committer.commit({ writes, value, request });
         return {
           value,
           commitVersion,
@@ -226,71 +310,6 @@ export class Store<S extends SchemaDefinition> {
       }
     }
   }
-
-  /**
-   * Applies the writes and the commit-log rows. Engines other than home commit first; the
-   * home batch (with the counter) last, after its guards were checked up front, so a
-   * two-engine commit cannot fail half way for a conflict.
-   */
-  private async commit(
-    writes: readonly PendingWrite[],
-    recordRequest: ((commitVersion: number) => BatchStatement) | null,
-  ): Promise<number> {
-    const batches = planWrites(this.schemaInfo, writes, this.execFor, this.options.namespace);
-    const home: EngineBatch = batches.get(this.options.exec) ?? {
-      exec: this.options.exec,
-      statements: [],
-      sources: [],
-    };
-    batches.delete(this.options.exec);
-    const committedAt = this.now();
-    const entries = writes.map((write) => ({
-      table: write.table,
-      id: write.id,
-      operation: operationOf(write)!,
-      committedAt,
-    }));
-    const logStatements = this.log.appendStatements(this.currentVersion, entries);
-    if (recordRequest) logStatements.push(recordRequest(this.currentVersion + 1));
-    home.statements.push(...logStatements);
-    home.sources.push(...logStatements.map(() => null));
-
-    if (batches.size > 0) await this.precheckGuards(home);
-    for (const batch of [...batches.values(), home]) {
-      try {
-        await batch.exec.batch(batch.statements);
-      } catch (error) {
-        if (!(error instanceof GuardFailedError)) throw error;
-        const source = batch.sources[error.statementIndex];
-        if (!source) {
-          // The counter moved: another writer commits to this namespace. Reload and retry.
-          this.currentVersion = await this.log.currentVersion();
-          throw new WriteConflict("_orrery_meta", this.options.namespace);
-        }
-        throw new WriteConflict(source.table, source.id);
-      }
-    }
-    this.currentVersion += 1;
-    return this.currentVersion;
-  }
-
-  private async precheckGuards(home: EngineBatch): Promise<void> {
-    const reader = new TableReader(this.schemaInfo, this.execFor, this.options.namespace, null);
-    for (const write of home.sources) {
-      if (!write?.original) continue;
-      const stored = await reader.getStored(this.schemaInfo.table(write.table), write.id);
-      if (stored?._version !== write.original._version) throw new WriteConflict(write.table, write.id);
-    }
-  }
 }
 
 const FINAL_ERROR_CODES = new Set(["INVALID_ARGUMENT", "INVALID_REFERENCE", "NOT_FOUND", "FORBIDDEN"]);
-
-class WriteConflict extends Error {
-  constructor(
-    readonly table: string,
-    readonly id: string,
-  ) {
-    super(`write conflict on ${table} "${id}"`);
-  }
-}

@@ -12,7 +12,7 @@ import { schema } from "./functions-app/schema";
 export interface RunnerFixture {
   readonly runner: FunctionRunner<Schema, Env>;
   readonly store: Store<Schema>;
-  /** Every outcome `onCommit` was called with, in order. */
+  /** Every outcome the store's commit listener heard, in order. */
   readonly commits: MutationOutcome<unknown>[];
 }
 
@@ -32,14 +32,14 @@ export async function withRunner(
     }
     const store = await Store.open({ schema, namespace: "functions-test", exec });
     const commits: MutationOutcome<unknown>[] = [];
+    store.onCommitted((outcome) => {
+      if (outcome.writes.length > 0) commits.push(outcome);
+    });
     const runner = new FunctionRunner<Schema, Env>({
       app,
       store,
       env: { GREETING: "hello from env" },
       ...options,
-      onCommit: (outcome) => {
-        commits.push(outcome);
-      },
     });
     await body({ runner, store, commits });
   });

@@ -36,7 +36,7 @@ describe("FunctionRunner on Durable Object SQLite", () => {
       expect((await runner.runQuery("tasks:count", {})).value).toBe(1);
     }));
 
-  it("calls onCommit only for mutations that wrote", () =>
+  it("a mutation that wrote nothing commits no version", () =>
     withRunner(async ({ runner, commits }) => {
       const { value: id } = await runner.runMutation(api.tasks.add, { list: "a", text: "b" });
       const done = await runner.runMutation(api.tasks.markDone, { id });
@@ -142,7 +142,7 @@ describe("FunctionRunner on Durable Object SQLite", () => {
       expect(await runner.runAction("tasks:bringOwnSql", {})).toEqual([{ answer: 42 }]);
     }));
 
-  it("runs an action's runQuery / runMutation / runAction through the runner, with validation and onCommit", () =>
+  it("runs an action's runQuery / runMutation / runAction through the runner, with validation, and its commits reach the store's listener", () =>
     withRunner(async ({ runner, commits }) => {
       expect(await runner.runAction(api.counters.bump, { name: "clicks" })).toEqual({
         before: 0,

@@ -7,7 +7,7 @@ import { createDurableSqliteExec } from "../src/engines/durable-sqlite-exec";
 import type { SqlExec } from "../src/sql/sql-exec";
 
 const conformanceTables = Object.keys(conformanceSchema.tables);
-const systemTables = ["_orrery_commits", "_orrery_meta", "_orrery_requests"];
+const systemTables = ["_orrery_commits", "_orrery_meta", "_orrery_requests", "_orrery_commit_markers"];
 
 /** Drops and recreates tables so each case starts empty (D1 is one database for the whole file). */
 async function recreate(exec: SqlExec, tables: readonly string[], ddl: readonly string[]): Promise<void> {
@@ -21,9 +21,17 @@ const d1 = () => createD1Exec(env.DB);
 /** Production's default: plain tables in the namespace's Durable Object, `.global()` tables in D1. */
 export const durableObjectEngine: StoreEngine = {
   name: "Durable Object SQLite (.global() tables on D1)",
+  crossEngine: true,
   async withDatabase(body) {
     const globalExec = d1();
-    await recreate(globalExec, ["ledger"], schemaDdl(conformanceSchema, "sqlite", { onlyGlobal: true }));
+    await recreate(
+      globalExec,
+      ["ledger", "_orrery_commit_markers"],
+      [
+        ...schemaDdl(conformanceSchema, "sqlite", { onlyGlobal: true }),
+        ...systemTablesDdl("sqlite", "global"),
+      ],
+    );
     const stub = env.CONFORMANCE.getByName(crypto.randomUUID());
     await runInDurableObject(stub, async (_instance, state) => {
       const exec = createDurableSqliteExec(state.storage);

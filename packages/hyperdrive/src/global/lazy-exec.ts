@@ -4,6 +4,7 @@ import {
   type Dialect,
   GuardFailedError,
   mysqlDialect,
+  NotSentError,
   OrreryError,
   postgresDialect,
   type SqlExec,
@@ -86,6 +87,24 @@ export function isConnectionError(error: unknown): boolean {
   return true;
 }
 
+/**
+ * Failures to open a connection, which happen before a statement is sent: a batch that fails
+ * so cannot have landed. A reset or closed connection may have lost a reply instead.
+ */
+const NOT_CONNECTED_CODES = new Set([
+  "CONNECT_TIMEOUT",
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+]);
+
+export function isNotConnected(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && NOT_CONNECTED_CODES.has(code);
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -114,11 +133,11 @@ export function lazyExec<T = undefined>(options: LazyExecOptions<T>): LazyExec<T
     }, idleMs);
   };
 
-  const unavailable = (error: unknown) => {
-    const wrapped = new OrreryError(
-      "UNAVAILABLE",
-      `${options.label} is unavailable: ${messageOf(error)}. Nothing was written; try again.`,
-    );
+  const unavailable = (error: unknown, sent: boolean) => {
+    const message = `${options.label} is unavailable: ${messageOf(error)}`;
+    // Whether a failed commit that was sent wrote anything is for the store to settle.
+    if (!sent) return new NotSentError(message, { cause: error });
+    const wrapped = new OrreryError("UNAVAILABLE", message);
     wrapped.cause = error;
     return wrapped;
   };
@@ -165,14 +184,14 @@ export function lazyExec<T = undefined>(options: LazyExecOptions<T>): LazyExec<T
     try {
       built = await build;
     } catch (error) {
-      throw isBroken(error) ? unavailable(error) : error;
+      throw isBroken(error) ? unavailable(error, false) : error;
     }
     try {
       return await work(built);
     } catch (error) {
       if (!isBroken(error)) throw error;
       drop(build);
-      throw unavailable(error);
+      throw unavailable(error, !isNotConnected(error));
     }
   }
 

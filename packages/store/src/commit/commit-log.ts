@@ -59,7 +59,20 @@ export class CommitLog {
     return statements;
   }
 
-  /** Entries of commits after `version`, oldest first. */
+  /** Deletes the entries of versions up to `upTo`: run in each commit's batch to bound the log. */
+  pruneStatement(upTo: number): BatchStatement {
+    const { dialect } = this.exec;
+    const q = dialect.quote;
+    return {
+      sql: `DELETE FROM ${q("_orrery_commits")} WHERE ${q("namespace")} = ${dialect.placeholder(1)} AND ${q("version")} <= ${dialect.placeholder(2)}`,
+      params: [this.namespace, upTo],
+    };
+  }
+
+  /**
+   * Entries of commits after `version`, oldest first. Only the last `commitLogRetention`
+   * versions are kept: asking from further back gets what is left.
+   */
   async since(version: number, limit = 1000): Promise<CommitLogEntry[]> {
     const { dialect } = this.exec;
     const q = dialect.quote;

@@ -13,6 +13,24 @@ export const REQUEST_WINDOW_MS = 24 * 60 * 60 * 1000;
 const COLUMNS = ["namespace", "request_id", "result", "commit_version", "created_at"];
 
 /**
+ * Whose request ids a call's belong to: the signed-in user's subject; else the anonymous
+ * client id the client library makes and keeps; else `fallback` (a connection's own id), so
+ * an anonymous caller without a client id can never be answered with another's result.
+ */
+export function requestScope(
+  identity: { readonly subject: string } | null,
+  clientId: string | undefined,
+  fallback: string,
+): string {
+  if (identity) return `user:${identity.subject}`;
+  if (clientId) return `client:${clientId}`;
+  return fallback;
+}
+
+/** The stored key: a JSON pair, so no scope and id can be spliced into another's. */
+const keyOf = (scope: string, requestId: string) => JSON.stringify([scope, requestId]);
+
+/**
  * Client-made request ids of recent mutations and their results, in the home engine. A
  * successful mutation's row is written in its commit batch, so "ran" and "recorded" cannot
  * come apart; a retried request is answered from here and does not run again.
@@ -23,25 +41,25 @@ export class RequestLog {
     private readonly namespace: string,
   ) {}
 
-  async find(requestId: string): Promise<RecordedResult | null> {
+  async find(scope: string, requestId: string): Promise<RecordedResult | null> {
     const { dialect } = this.exec;
     const q = dialect.quote;
     const { rows } = await this.exec.run({
       sql: `SELECT ${q("result")} FROM ${q("_orrery_requests")} WHERE ${q("namespace")} = ${dialect.placeholder(1)} AND ${q("request_id")} = ${dialect.placeholder(2)}`,
-      params: [this.namespace, requestId],
+      params: [this.namespace, keyOf(scope, requestId)],
     });
     const raw = rows[0]?.result;
     return typeof raw === "string" ? (JSON.parse(raw) as RecordedResult) : null;
   }
 
-  recordStatement(requestId: string, result: RecordedResult, now: number): BatchStatement {
+  recordStatement(scope: string, requestId: string, result: RecordedResult, now: number): BatchStatement {
     const { dialect } = this.exec;
     const q = dialect.quote;
     return {
       sql: `INSERT INTO ${q("_orrery_requests")} (${COLUMNS.map(q).join(", ")}) VALUES (${placeholders(dialect, COLUMNS.length)})`,
       params: [
         this.namespace,
-        requestId,
+        keyOf(scope, requestId),
         JSON.stringify(result),
         result.ok ? result.commitVersion : null,
         now,
@@ -49,8 +67,8 @@ export class RequestLog {
     };
   }
 
-  async record(requestId: string, result: RecordedResult, now: number): Promise<void> {
-    await this.exec.batch([this.recordStatement(requestId, result, now)]);
+  async record(scope: string, requestId: string, result: RecordedResult, now: number): Promise<void> {
+    await this.exec.batch([this.recordStatement(scope, requestId, result, now)]);
   }
 
   async prune(olderThan: number): Promise<void> {

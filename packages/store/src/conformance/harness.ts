@@ -20,6 +20,8 @@ export interface EngineFixture {
 
 export interface StoreEngine {
   readonly name: string;
+  /** True when `.global()` tables live in another engine than home (`fixture.globalExec`). */
+  readonly crossEngine?: boolean;
   /** Runs `body` against a fresh database space that has the conformance schema and system tables. */
   withDatabase(body: (fixture: EngineFixture) => Promise<void>): Promise<void>;
 }
@@ -30,6 +32,10 @@ export interface CaseContext {
     namespace?: string;
     retry?: Partial<RetryPolicy>;
     useGlobalExec?: boolean;
+    /** Replaces the execs the store is given (e.g. with a {@link FaultyExec}). */
+    exec?: SqlExec;
+    globalExec?: SqlExec;
+    commitLogRetention?: number;
   }): Promise<Store<ConformanceSchema>>;
   /** Raises `_version` of a row directly, as an external writer would. */
   bumpVersion(table: string, id: string): Promise<void>;
@@ -37,6 +43,8 @@ export interface CaseContext {
 
 export interface ConformanceCase {
   readonly name: string;
+  /** Runs only on engines whose `.global()` tables live apart from home ({@link StoreEngine.crossEngine}). */
+  readonly crossEngine?: boolean;
   readonly run: (context: CaseContext) => Promise<void>;
 }
 
@@ -49,9 +57,14 @@ export function caseContext(fixture: EngineFixture): CaseContext {
       Store.open({
         schema: conformanceSchema,
         namespace: options.namespace ?? `ns-${Date.now()}-${namespaceCounter++}`,
-        exec: fixture.exec,
-        ...(fixture.globalExec ? { globalExec: fixture.globalExec } : {}),
+        exec: options.exec ?? fixture.exec,
+        ...(options.globalExec || fixture.globalExec
+          ? { globalExec: options.globalExec ?? fixture.globalExec }
+          : {}),
         retry: { baseDelayMs: 1, maxDelayMs: 5, ...options.retry },
+        ...(options.commitLogRetention === undefined
+          ? {}
+          : { commitLogRetention: options.commitLogRetention }),
       }),
     async bumpVersion(table, id) {
       const isGlobal =

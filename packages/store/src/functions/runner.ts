@@ -1,5 +1,5 @@
 import { assertValid, type SchemaDefinition } from "@orrery/schema";
-import type { MutateOptions, MutationOutcome, QueryOutcome, Store } from "../store";
+import type { MutateOptions, MutationOutcome, ObservedQuery, QueryOutcome, Store } from "../store";
 import { ActionContext } from "./action-context";
 import type { OrreryApp } from "./app";
 import { authFor, type Identity } from "./auth";
@@ -23,18 +23,13 @@ export interface FunctionRunnerOptions<S extends SchemaDefinition, Env> {
   readonly env: Env;
   /** Builds the action-only `ctx.sql`; called on an action's first read of it, not before. */
   readonly sql?: () => SqlClient;
-  /**
-   * Called after every mutation that wrote something, whether run directly or by an action,
-   * before the caller gets the outcome: the Durable Object invalidates live queries here, so
-   * they reflect the commit by the time the mutation's result is reported.
-   */
-  readonly onCommit?: (outcome: MutationOutcome<unknown>) => void | Promise<void>;
 }
 
 /**
  * Runs an app's functions against one namespace's store: resolves the name, validates the
- * arguments before the handler sees them, builds the ctx for the function's kind, and reports
- * commits. Actions call back into the same runner, so they get the same checks.
+ * arguments before the handler sees them, and builds the ctx for the function's kind. Actions
+ * call back into the same runner, so they get the same checks. Commits are reported by the
+ * store itself (`store.onCommitted`), whoever ran the mutation.
  */
 export class FunctionRunner<S extends SchemaDefinition, Env = unknown> {
   constructor(private readonly options: FunctionRunnerOptions<S, Env>) {}
@@ -50,11 +45,27 @@ export class FunctionRunner<S extends SchemaDefinition, Env = unknown> {
     args: unknown,
     identity: Identity | null = null,
   ): Promise<QueryOutcome<unknown>> {
-    const name = functionName(ref);
-    const definition = this.options.app.resolve(name, "query");
-    const validArgs = validArgsOf(definition, args);
+    const outcome = await this.observeQuery(ref, args, identity);
+    if (!outcome.ok) throw outcome.error;
+    return outcome;
+  }
+
+  /** Runs a query for a live subscription: never throws, and reports what it read either way. */
+  async observeQuery(
+    ref: QueryReference | string,
+    args: unknown,
+    identity: Identity | null = null,
+  ): Promise<ObservedQuery<unknown>> {
+    let definition: AnyFunctionDefinition<S>;
+    let validArgs: unknown;
+    try {
+      definition = this.options.app.resolve(functionName(ref), "query");
+      validArgs = validArgsOf(definition, args);
+    } catch (error) {
+      return { ok: false, error, readSet: [], version: this.options.store.version };
+    }
     const auth = authFor(identity);
-    return this.options.store.query(async (db) =>
+    return this.options.store.observe(async (db) =>
       definition.handler({ ctx: withForbiddenSql({ db, auth }), args: validArgs }),
     );
   }
@@ -87,12 +98,10 @@ export class FunctionRunner<S extends SchemaDefinition, Env = unknown> {
     const validArgs = validArgsOf(definition, args);
     const auth = authFor(identity);
     // A thrown handler rejects before the store commits, so a failed mutation writes nothing.
-    const outcome = await this.options.store.mutate(
+    return this.options.store.mutate(
       async (db) => definition.handler({ ctx: withForbiddenSql({ db, auth }), args: validArgs }),
       options,
     );
-    if (outcome.writes.length > 0) await this.options.onCommit?.(outcome);
-    return outcome;
   }
 
   runAction<F extends ActionReference>(

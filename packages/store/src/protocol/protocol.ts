@@ -7,11 +7,29 @@ import type { WireValue } from "./wire-value";
  */
 
 export const MAX_FRAME_BYTES = 1024 * 1024;
+/** A subscription's arguments are kept for the connection's life, so they are kept small. */
+export const MAX_SUBSCRIBE_ARGS_BYTES = 16 * 1024;
+/** Ids (subscription, request, client) and function names. */
+export const MAX_ID_LENGTH = 128;
 
 export type ClientMessage =
-  | { type: "subscribe"; id: string; query: string; args: WireValue }
+  | {
+      type: "subscribe";
+      id: string;
+      query: string;
+      args: WireValue;
+      /** The hash of the result the client already holds (after a reconnect): sent again only if it differs. */
+      hash?: string;
+    }
   | { type: "unsubscribe"; id: string }
-  | { type: "mutate"; requestId: string; mutation: string; args: WireValue }
+  | {
+      type: "mutate";
+      requestId: string;
+      mutation: string;
+      args: WireValue;
+      /** An anonymous client's lasting id: its request ids are its own across reconnects. */
+      clientId?: string;
+    }
   | { type: "ping" };
 
 export interface WireError {
@@ -19,7 +37,10 @@ export interface WireError {
   message: string;
 }
 
-export type QueryUpdate = { id: string; value: WireValue } | { id: string; error: WireError };
+/** One changed result; `hash` identifies it, so a reconnecting client can say what it holds. */
+export type QueryUpdate =
+  | { id: string; value: WireValue; hash: string }
+  | { id: string; error: WireError; hash: string };
 
 export type ServerMessage =
   | { type: "transition"; fromVersion: number; toVersion: number; updates: QueryUpdate[] }
@@ -34,7 +55,8 @@ export type ProtocolErrorCode =
   | "BAD_FRAME"
   | "BAD_MESSAGE"
   | "DUPLICATE_ID"
-  | "UNKNOWN_ID";
+  | "UNKNOWN_ID"
+  | "LIMIT_EXCEEDED";
 
 export type ParseResult =
   | { ok: true; message: ClientMessage }
@@ -67,6 +89,15 @@ export function parseClientMessage(frame: string | ArrayBuffer | ArrayBufferView
   const type = data.type;
   const str = (field: string): string | undefined =>
     typeof data[field] === "string" && data[field] !== "" ? (data[field] as string) : undefined;
+  const tooLong = (field: string): ParseResult | null => {
+    const value = data[field];
+    return typeof value === "string" && value.length > MAX_ID_LENGTH
+      ? fail("BAD_MESSAGE", `${String(type)}: "${field}" is longer than ${MAX_ID_LENGTH} characters`)
+      : null;
+  };
+  const overlong =
+    tooLong("id") ?? tooLong("query") ?? tooLong("requestId") ?? tooLong("mutation") ?? tooLong("clientId");
+  if (overlong) return overlong;
   switch (type) {
     case "subscribe": {
       const id = str("id");
@@ -76,7 +107,18 @@ export function parseClientMessage(frame: string | ArrayBuffer | ArrayBufferView
         return fail("BAD_MESSAGE", 'subscribe: "query" must be a function name like "tasks:list"', id);
       if (!isRecord(data.args) && data.args !== undefined)
         return fail("BAD_MESSAGE", 'subscribe: "args" must be an object', id);
-      return { ok: true, message: { type, id, query, args: (data.args ?? {}) as WireValue } };
+      if (data.hash !== undefined && typeof data.hash !== "string")
+        return fail("BAD_MESSAGE", 'subscribe: "hash" must be a string', id);
+      const args = (data.args ?? {}) as WireValue;
+      if (data.args !== undefined && byteLength(JSON.stringify(args)) > MAX_SUBSCRIBE_ARGS_BYTES)
+        return fail(
+          "LIMIT_EXCEEDED",
+          `subscribe: "args" are larger than ${MAX_SUBSCRIBE_ARGS_BYTES} bytes`,
+          id,
+        );
+      const message: ClientMessage = { type, id, query, args };
+      if (typeof data.hash === "string") message.hash = data.hash;
+      return { ok: true, message };
     }
     case "unsubscribe": {
       const id = str("id");
@@ -91,7 +133,12 @@ export function parseClientMessage(frame: string | ArrayBuffer | ArrayBufferView
         return fail("BAD_MESSAGE", 'mutate: "mutation" must be a function name like "tasks:add"');
       if (!isRecord(data.args) && data.args !== undefined)
         return fail("BAD_MESSAGE", 'mutate: "args" must be an object');
-      return { ok: true, message: { type, requestId, mutation, args: (data.args ?? {}) as WireValue } };
+      if (data.clientId !== undefined && !str("clientId"))
+        return fail("BAD_MESSAGE", 'mutate: "clientId" must be a non-empty string');
+      const message: ClientMessage = { type, requestId, mutation, args: (data.args ?? {}) as WireValue };
+      const clientId = str("clientId");
+      if (clientId) message.clientId = clientId;
+      return { ok: true, message };
     }
     case "ping":
       return { ok: true, message: { type } };

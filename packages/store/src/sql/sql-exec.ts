@@ -1,4 +1,5 @@
 import type { Engine, SqlValue } from "@orrery/schema";
+import { OrreryError } from "../errors";
 import type { Dialect } from "./dialect";
 
 export type SqlRow = Record<string, unknown>;
@@ -45,5 +46,18 @@ export class GuardFailedError extends Error {
   ) {
     super(`guard at statement ${statementIndex} matched ${rowsAffected} rows`);
     this.name = "GuardFailedError";
+  }
+}
+
+/**
+ * An exec's word that a batch never reached the database (no connection could be made), so
+ * nothing of it can have landed. Any other failure of a batch leaves its outcome open, and
+ * the store settles it (see the store README, "Commits across two engines").
+ */
+export class NotSentError extends OrreryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("UNAVAILABLE", message);
+    this.name = "NotSentError";
+    if (options?.cause !== undefined) this.cause = options.cause;
   }
 }

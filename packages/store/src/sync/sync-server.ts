@@ -1,3 +1,4 @@
+import { requestScope } from "../commit/request-log";
 import { OrreryError } from "../errors";
 import type { Identity } from "../functions/auth";
 import {
@@ -5,47 +6,67 @@ import {
   parseClientMessage,
   type QueryUpdate,
   type ServerMessage,
+  type WireError,
 } from "../protocol/protocol";
-import { fromWire, toWire } from "../protocol/wire-value";
-import type { ReadSet, WriteSet } from "../reactivity/read-write-sets";
+import { fromWire, toWire, type WireValue } from "../protocol/wire-value";
+import type { WriteSet } from "../reactivity/read-write-sets";
 import { SubscriptionIndex } from "../reactivity/subscription-index";
+import type { MutateOptions, ObservedQuery } from "../store";
 import { type ConnectionState, hashResult, newConnectionState } from "./connection-state";
 
 /** What the sync server needs from the function layer. */
 export interface LiveFunctions {
   /** Throws (NOT_FOUND / INVALID_ARGUMENT) when `name` is no query or `args` do not fit it. */
   checkQuery(name: string, args: unknown): void;
-  runQuery(
-    name: string,
-    args: unknown,
-    identity: Identity | null,
-  ): Promise<{ value: unknown; readSet: ReadSet }>;
+  /** Runs a query; never throws, and reports what it read even when it failed. */
+  observeQuery(name: string, args: unknown, identity: Identity | null): Promise<ObservedQuery<unknown>>;
+  /**
+   * Runs a mutation. Its success reaches {@link SyncServer.committed} from inside the store's
+   * lane (with `options.origin`), so only a failure needs answering by the caller.
+   */
   runMutation(
     name: string,
     args: unknown,
     identity: Identity | null,
-    requestId: string,
-  ): Promise<{ value: unknown; commitVersion: number }>;
+    options: MutateOptions,
+  ): Promise<unknown>;
   /** Runs `work` in the store's mutation lane, where it sees exactly one committed version. */
   exclusive<T>(work: () => Promise<T>): Promise<T>;
   /** The latest committed version. */
   version(): number;
 }
 
-/** A commit, as the function layer reports it. */
+/** A mutation's success, as the store reports it to its commit listener. */
 export interface CommitNotice {
   readonly writes: WriteSet;
   readonly commitVersion: number;
   readonly value: unknown;
-  /** Set when the commit answers a request id (a socket's `mutate`). */
+  /** Set when the mutation answers a request id. */
   readonly requestId?: string;
+  /** The connection that asked, when it came from a socket. */
+  readonly origin?: string;
 }
 
 /** How the sync server reaches connections: send a message, and persist a connection's state. */
 export interface SyncTransport {
+  /** May throw (a closing socket): only that connection is affected. */
   send(connectionId: string, message: ServerMessage): void;
   saveState(connectionId: string, state: ConnectionState): void;
 }
+
+/** A subscription's new result, not yet sent: its hash is kept only once it was. */
+interface PendingUpdate {
+  readonly update: QueryUpdate;
+  readonly hash: string;
+}
+
+/** Failures a query's reads do not explain (a database that is down): retried after a backoff. */
+const TRANSIENT_CODES = new Set(["UNAVAILABLE", "OUTCOME_UNKNOWN", "INTERNAL"]);
+const RETRY_BASE_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
+/** Subscriptions one connection may hold: each costs a re-run on every commit it touches. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 1000;
 
 type SubscriptionKey = string;
 const keyOf = (connectionId: string, id: string): SubscriptionKey => `${connectionId}\u0000${id}`;
@@ -63,15 +84,19 @@ const errorOf = (error: unknown) => ({
  * Live queries for one namespace: keeps each connection's subscriptions, re-runs exactly the
  * ones a commit touches, and sends each connection its changed results as one transition per
  * commit, in commit order. It knows nothing of sockets: the transport sends and persists.
+ *
+ * A commit's path: `receive(mutate)` → the store commits in its lane → the store calls
+ * `committed(outcome)` still in that lane → the caller's `mutationResult`, then each
+ * touched subscription's re-run, then one transition per connection, all before the next
+ * mutation may commit.
  */
 export class SyncServer {
   private readonly connections = new Map<string, ConnectionState>();
   private readonly index = new SubscriptionIndex<SubscriptionKey>();
   /** Subscriptions restored after hibernation whose read sets are not known yet. */
   private readonly unindexed = new Set<SubscriptionKey>();
-  private invalidation: Promise<void> = Promise.resolve();
-  /** Mutations from sockets still waiting for their result: request id → connection. */
-  private readonly awaitingResult = new Map<string, string>();
+  /** Subscriptions that failed transiently: re-run by the first commit after `at`. */
+  private readonly retrying = new Map<SubscriptionKey, { attempts: number; at: number }>();
 
   constructor(
     private readonly functions: LiveFunctions,
@@ -88,7 +113,7 @@ export class SyncServer {
     this.connections.set(connectionId, restored);
     // Read sets live only in memory: restored subscriptions re-run on the next commit.
     for (const id of Object.keys(restored.subscriptions)) this.unindexed.add(keyOf(connectionId, id));
-    if (!state) this.transport.saveState(connectionId, restored);
+    if (!state) this.save(connectionId, restored);
   }
 
   disconnect(connectionId: string): void {
@@ -103,71 +128,97 @@ export class SyncServer {
     if (!state) return;
     const parsed = parseClientMessage(frame);
     if (!parsed.ok) {
-      this.transport.send(connectionId, { type: "error", ...parsed.error });
+      this.send(connectionId, { type: "error", ...parsed.error });
       return;
     }
     const message: ClientMessage = parsed.message;
     switch (message.type) {
       case "ping":
-        this.transport.send(connectionId, { type: "pong" });
+        this.send(connectionId, { type: "pong" });
         return;
       case "subscribe":
-        return this.subscribe(connectionId, state, message.id, message.query, message.args);
+        return this.subscribe(connectionId, state, message);
       case "unsubscribe":
         return this.unsubscribe(connectionId, state, message.id);
       case "mutate":
-        return this.mutate(connectionId, state, message.requestId, message.mutation, message.args);
+        return this.mutate(connectionId, state, message);
       default:
         message satisfies never;
     }
   }
 
   /**
-   * Called after every commit (from a socket, HTTP or an action): re-runs the touched
-   * subscriptions in the mutation lane, right after the commit and before any later one.
+   * Every successful mutation, from a socket, HTTP or an action, called by the store inside
+   * its lane: answers the socket that asked, then re-runs the subscriptions the commit touched
+   * and sends the transitions, before any later mutation can commit.
    */
-  committed(commit: CommitNotice): Promise<void> {
-    if (commit.writes.length === 0) return this.invalidation;
-    const run = this.functions.exclusive(() => this.invalidate(commit));
-    this.invalidation = run.catch(() => undefined);
-    return run;
+  async committed(commit: CommitNotice): Promise<void> {
+    const caller = commit.origin === undefined ? undefined : this.connections.get(commit.origin);
+    // The caller hears its result before any transition to the commit's version: a client
+    // keeps an optimistic update until a transition reaches that version, so it must know the
+    // version first, or it would apply the update twice.
+    if (caller && commit.origin !== undefined && commit.requestId !== undefined) {
+      this.send(commit.origin, {
+        type: "mutationResult",
+        requestId: commit.requestId,
+        ok: true,
+        value: toWire(commit.value),
+        commitVersion: commit.commitVersion,
+      });
+    }
+    const toVersion = this.functions.version();
+    const updated = commit.writes.length > 0 ? await this.invalidate(commit.writes, toVersion) : new Set();
+    // Read your own writes: even when none of its results changed, the caller gets a
+    // transition to the commit, so it can settle optimistic updates.
+    if (caller && commit.origin !== undefined && !updated.has(commit.origin)) {
+      if (caller.version < commit.commitVersion) this.sendTransition(commit.origin, caller, [], toVersion);
+    }
   }
 
   private async subscribe(
     connectionId: string,
     state: ConnectionState,
-    id: string,
-    query: string,
-    args: unknown,
-  ) {
+    message: Extract<ClientMessage, { type: "subscribe" }>,
+  ): Promise<void> {
+    const { id, query } = message;
+    const refuse = (code: string, text: string): void => {
+      this.send(connectionId, { type: "error", code, message: text, id });
+    };
     if (state.subscriptions[id]) {
-      this.transport.send(connectionId, {
-        type: "error",
-        code: "DUPLICATE_ID",
-        message: `subscription id "${id}" is already in use on this connection`,
-        id,
-      });
-      return;
+      return refuse("DUPLICATE_ID", `subscription id "${id}" is already in use on this connection`);
     }
+    if (Object.keys(state.subscriptions).length >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+      return refuse(
+        "LIMIT_EXCEEDED",
+        `a connection may hold at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions; unsubscribe from one first`,
+      );
+    }
+    let args: unknown;
     try {
-      this.functions.checkQuery(query, fromWire(args));
+      args = fromWire(message.args);
+      this.functions.checkQuery(query, args);
     } catch (error) {
-      this.transport.send(connectionId, { type: "error", ...errorOf(error), id });
-      return;
+      const { code, message: text } = errorOf(error);
+      return refuse(code, text);
     }
-    state.subscriptions[id] = { query, args: toWire(fromWire(args)), hash: null };
-    this.transport.saveState(connectionId, state);
+    state.subscriptions[id] = { query, args: toWire(args), hash: message.hash ?? null };
+    this.save(connectionId, state);
     await this.functions.exclusive(async () => {
       // It may have been unsubscribed (or the socket closed) while waiting for the lane.
       if (!this.connections.has(connectionId) || !state.subscriptions[id]) return;
-      const update = await this.rerun(connectionId, state, id);
-      this.sendTransition(connectionId, state, update ? [update] : [], true);
+      const pending = await this.rerun(connectionId, state, id);
+      const toVersion = this.functions.version();
+      // A resumed subscription whose result the client already holds costs nothing to send.
+      // Version 0 (no commit yet) is also a new connection's own: there, the empty transition
+      // is the only sign the client gets that the results it holds are current.
+      if (pending || state.version < toVersion || toVersion === 0)
+        this.sendTransition(connectionId, state, pending ? [pending] : [], toVersion);
     });
   }
 
   private unsubscribe(connectionId: string, state: ConnectionState, id: string) {
     if (!state.subscriptions[id]) {
-      this.transport.send(connectionId, {
+      this.send(connectionId, {
         type: "error",
         code: "UNKNOWN_ID",
         message: `no subscription "${id}" on this connection`,
@@ -177,127 +228,145 @@ export class SyncServer {
     }
     delete state.subscriptions[id];
     this.forget(keyOf(connectionId, id));
-    this.transport.saveState(connectionId, state);
+    this.save(connectionId, state);
   }
 
   private async mutate(
     connectionId: string,
     state: ConnectionState,
-    requestId: string,
-    name: string,
-    args: unknown,
-  ) {
-    this.awaitingResult.set(requestId, connectionId);
+    message: Extract<ClientMessage, { type: "mutate" }>,
+  ): Promise<void> {
+    const { requestId } = message;
     try {
-      const outcome = await this.functions.runMutation(name, fromWire(args), state.identity, requestId);
-      await this.invalidation;
-      // A commit's invalidation already answered its caller (see invalidate); a mutation that
-      // committed nothing, or a replayed request, is answered here.
-      if (this.awaitingResult.get(requestId) === connectionId)
-        this.sendResult(connectionId, requestId, outcome);
-      // Read your own writes: a transition to the commit follows its result, so the caller can
-      // settle optimistic updates even when none of its results changed.
-      if (this.connections.has(connectionId) && state.version < outcome.commitVersion) {
-        this.sendTransition(connectionId, state, [], true, outcome.commitVersion);
-      }
+      // Answered from `committed`, inside the lane, when it succeeds.
+      await this.functions.runMutation(message.mutation, fromWire(message.args), state.identity, {
+        requestId,
+        scope: requestScope(state.identity, message.clientId, `connection:${connectionId}`),
+        origin: connectionId,
+      });
     } catch (error) {
-      if (this.connections.has(connectionId)) {
-        this.transport.send(connectionId, {
-          type: "mutationResult",
-          requestId,
-          ok: false,
-          error: errorOf(error),
-        });
-      }
-    } finally {
-      if (this.awaitingResult.get(requestId) === connectionId) this.awaitingResult.delete(requestId);
+      this.send(connectionId, { type: "mutationResult", requestId, ok: false, error: errorOf(error) });
     }
   }
 
-  private sendResult(
-    connectionId: string,
-    requestId: string,
-    outcome: { value: unknown; commitVersion: number },
-  ): void {
-    this.awaitingResult.delete(requestId);
-    if (!this.connections.has(connectionId)) return;
-    this.transport.send(connectionId, {
-      type: "mutationResult",
-      requestId,
-      ok: true,
-      value: toWire(outcome.value),
-      commitVersion: outcome.commitVersion,
-    });
-  }
-
-  private async invalidate(commit: CommitNotice): Promise<void> {
-    // The caller hears its result before the commit's transitions: a client keeps an optimistic
-    // update until a transition reaches the commit's version, so it must know that version by
-    // the time the transition arrives, or it would apply the update twice.
-    const caller = commit.requestId === undefined ? undefined : this.awaitingResult.get(commit.requestId);
-    if (caller !== undefined && commit.requestId !== undefined)
-      this.sendResult(caller, commit.requestId, commit);
-    const touched = this.index.affectedBy(commit.writes);
+  /** Re-runs what the writes touched; returns the connections that were sent a transition. */
+  private async invalidate(writes: WriteSet, toVersion: number): Promise<Set<string>> {
+    const touched = this.index.affectedBy(writes);
     for (const key of this.unindexed) touched.add(key);
-    const updates = new Map<string, QueryUpdate[]>();
+    const now = Date.now();
+    for (const [key, retry] of this.retrying) if (retry.at <= now) touched.add(key);
+    const changed = new Map<string, PendingUpdate[]>();
     for (const key of touched) {
       const [connectionId, id] = splitKey(key);
       const state = this.connections.get(connectionId);
       if (!state?.subscriptions[id]) continue;
-      const update = await this.rerun(connectionId, state, id);
-      if (!update) continue;
-      const list = updates.get(connectionId) ?? [];
-      list.push(update);
-      updates.set(connectionId, list);
+      const pending = await this.rerun(connectionId, state, id);
+      if (!pending) continue;
+      const list = changed.get(connectionId) ?? [];
+      list.push(pending);
+      changed.set(connectionId, list);
     }
-    for (const [connectionId, list] of updates) {
+    const sent = new Set<string>();
+    for (const [connectionId, list] of changed) {
       const state = this.connections.get(connectionId);
-      if (state) this.sendTransition(connectionId, state, list, false);
+      if (state && this.sendTransition(connectionId, state, list, toVersion)) sent.add(connectionId);
     }
+    return sent;
   }
 
-  /** Runs one subscription's query and registers its read set; null when the result did not change. */
-  private async rerun(connectionId: string, state: ConnectionState, id: string): Promise<QueryUpdate | null> {
+  /**
+   * Runs one subscription's query and registers what it read (also when it failed, so a
+   * failing query re-runs only when its reads change); null when the result did not change.
+   */
+  private async rerun(
+    connectionId: string,
+    state: ConnectionState,
+    id: string,
+  ): Promise<PendingUpdate | null> {
     const subscription = state.subscriptions[id]!;
     const key = keyOf(connectionId, id);
     this.unindexed.delete(key);
-    let update: QueryUpdate;
-    try {
-      const outcome = await this.functions.runQuery(
-        subscription.query,
-        fromWire(subscription.args),
-        state.identity,
-      );
-      this.index.set(key, outcome.readSet);
-      update = { id, value: toWire(outcome.value) };
-    } catch (error) {
-      // A failing query stays subscribed; with no read set it re-runs on every commit until it recovers.
-      this.index.delete(key);
-      this.unindexed.add(key);
-      update = { id, error: errorOf(error) };
+    const outcome = await this.functions.observeQuery(
+      subscription.query,
+      fromWire(subscription.args),
+      state.identity,
+    );
+    this.index.set(key, outcome.readSet);
+    let body: { value: WireValue } | { error: WireError };
+    if (outcome.ok) {
+      body = { value: toWire(outcome.value) };
+      this.retrying.delete(key);
+    } else {
+      body = { error: errorOf(outcome.error) };
+      this.noteFailure(key, body.error.code);
     }
-    const hash = hashResult(JSON.stringify(update));
+    const hash = hashResult(JSON.stringify(body));
     if (hash === subscription.hash) return null;
-    subscription.hash = hash;
-    return update;
+    return { update: { id, ...body, hash }, hash };
   }
 
+  /** Sends one transition; the connection's hashes and version move only if it went out. */
   private sendTransition(
     connectionId: string,
     state: ConnectionState,
-    updates: QueryUpdate[],
-    always: boolean,
-    toVersion = this.functions.version(),
-  ): void {
-    if (updates.length === 0 && !always) return;
+    pending: readonly PendingUpdate[],
+    toVersion: number,
+  ): boolean {
     const fromVersion = state.version;
-    state.version = Math.max(state.version, toVersion);
-    this.transport.saveState(connectionId, state);
-    this.transport.send(connectionId, { type: "transition", fromVersion, toVersion: state.version, updates });
+    const nextVersion = Math.max(state.version, toVersion);
+    const sent = this.send(connectionId, {
+      type: "transition",
+      fromVersion,
+      toVersion: nextVersion,
+      updates: pending.map((p) => p.update),
+    });
+    if (!sent) return false;
+    state.version = nextVersion;
+    for (const { update, hash } of pending) {
+      const subscription = state.subscriptions[update.id];
+      if (subscription) subscription.hash = hash;
+    }
+    this.save(connectionId, state);
+    return true;
+  }
+
+  /** A send that fails (a closing socket) affects only its own connection. */
+  private send(connectionId: string, message: ServerMessage): boolean {
+    try {
+      this.transport.send(connectionId, message);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * A failure its reads do not explain (a database that is down) may pass: its reads may be
+   * partial or none, so it re-runs on a later commit, backing off. Any other failure re-runs
+   * only when what it read changes.
+   */
+  private noteFailure(key: SubscriptionKey, code: string): void {
+    if (!TRANSIENT_CODES.has(code)) {
+      this.retrying.delete(key);
+      return;
+    }
+    const attempts = (this.retrying.get(key)?.attempts ?? 0) + 1;
+    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1));
+    this.retrying.set(key, { attempts, at: Date.now() + delay });
+  }
+
+  /** A connection's state that cannot be saved (storage failing) is logged; others go on. */
+  private save(connectionId: string, state: ConnectionState): void {
+    try {
+      this.transport.saveState(connectionId, state);
+    } catch (error) {
+      console.error(`orrery: could not save the state of connection ${connectionId}`, error);
+    }
   }
 
   private forget(key: SubscriptionKey): void {
     this.index.delete(key);
     this.unindexed.delete(key);
+    this.retrying.delete(key);
   }
 }

@@ -1,4 +1,5 @@
 import { v } from "@orrery/schema";
+import { type ErrorCode, OrreryError } from "../../src/errors";
 import { createApi } from "../../src/functions/reference";
 import type { Api } from "./api";
 import { action, mutation, query } from "./server";
@@ -27,6 +28,34 @@ export const increment = mutation
     }
     await ctx.db.insert("counters", { name: args.name, value: by });
     return by;
+  });
+
+/** How many times `counters:flaky` ran, by name: the idempotency tests count re-runs with it. */
+export const flakyRuns = new Map<string, number>();
+
+/**
+ * Increments `name`, except while `failures` > the runs so far: then it throws, with the
+ * failure `fail` asks for (an OrreryError code, or "plain" for a plain Error).
+ */
+export const flaky = mutation
+  .input({ name: v.string(), fail: v.string(), failures: v.number() })
+  .mutation(async ({ ctx, args }) => {
+    const run = (flakyRuns.get(args.name) ?? 0) + 1;
+    flakyRuns.set(args.name, run);
+    if (run <= args.failures) {
+      if (args.fail === "plain") throw new Error(`flaky ${args.name}: run ${run} failed`);
+      throw new OrreryError(args.fail as ErrorCode, `flaky ${args.name}: run ${run} failed`);
+    }
+    const row = await ctx.db
+      .query("counters")
+      .withIndex("by_name", (q) => q.eq("name", args.name))
+      .unique();
+    if (row) {
+      await ctx.db.patch("counters", row._id, { value: row.value + 1 });
+      return row.value + 1;
+    }
+    await ctx.db.insert("counters", { name: args.name, value: 1 });
+    return 1;
   });
 
 export interface Bumped {

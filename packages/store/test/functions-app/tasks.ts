@@ -1,5 +1,6 @@
 import { v } from "@orrery/schema";
 import { OrreryError } from "../../src/errors";
+import { listThenFailRuns, outage } from "./run-counts";
 import { action, mutation, query } from "./server";
 
 /** Not a function: `defineApp` must skip it. */
@@ -11,6 +12,28 @@ export const list = query.input({ list: v.string() }).query(async ({ ctx, args }
     .withIndex("by_list", (q) => q.eq("list", args.list))
     .collect(),
 );
+
+/** Reads a list's tasks, then fails unless one of them says "fixed"; counts its runs. */
+export const listThenFail = query.input({ list: v.string() }).query(async ({ ctx, args }) => {
+  listThenFailRuns.set(args.list, (listThenFailRuns.get(args.list) ?? 0) + 1);
+  const tasks = await ctx.db
+    .query("tasks")
+    .withIndex("by_list", (q) => q.eq("list", args.list))
+    .collect();
+  if (!tasks.some((task) => task.text === "fixed"))
+    throw new OrreryError("INVALID_ARGUMENT", `list ${args.list} is not fixed yet`);
+  return tasks.map((task) => task.text);
+});
+
+export const listWhileDown = query.input({ list: v.string() }).query(async ({ ctx, args }) => {
+  outage.runs++;
+  if (outage.down) throw new OrreryError("UNAVAILABLE", "the test database is down");
+  const tasks = await ctx.db
+    .query("tasks")
+    .withIndex("by_list", (q) => q.eq("list", args.list))
+    .collect();
+  return tasks.map((task) => task.text);
+});
 
 export const count = query.query(async ({ ctx }) => (await ctx.db.query("tasks").collect()).length);
 

@@ -1,0 +1,265 @@
+import { operationOf, type PendingWrite } from "../db/pending-writes";
+import type { SchemaInfo, TableInfo } from "../db/table-info";
+import { TableReader } from "../db/table-reader";
+import { OrreryError } from "../errors";
+import { toWire } from "../protocol/wire-value";
+import type { WriteSet } from "../reactivity/read-write-sets";
+import { GuardFailedError, NotSentError, type SqlExec } from "../sql/sql-exec";
+import type { CommitLog } from "./commit-log";
+import { type EngineBatch, planWrites } from "./commit-plan";
+import { CommitMarkers, type PendingCommit, PendingCommitLog } from "./cross-engine";
+import type { RequestLog } from "./request-log";
+import { writeSetOf } from "./write-set";
+
+/** A guard missed: someone else wrote the document (or the counter) first. The mutation re-runs. */
+export class WriteConflict extends Error {
+  constructor(
+    readonly table: string,
+    readonly id: string,
+  ) {
+    super(`write conflict on ${table} "${id}"`);
+  }
+}
+
+export interface CommitInput {
+  readonly writes: readonly PendingWrite[];
+  /** The handler's return value, recorded with the request id. */
+  readonly value: unknown;
+  readonly request: { readonly scope: string; readonly requestId: string } | null;
+}
+
+/** A commit that an earlier failure left half done, finished by {@link Committer.settle}. */
+export interface SettledCommit {
+  readonly commitVersion: number;
+  readonly writes: WriteSet;
+  readonly value: unknown;
+  readonly requestId?: string;
+}
+
+export interface CommitterOptions {
+  readonly schema: SchemaInfo;
+  readonly namespace: string;
+  readonly home: SqlExec;
+  readonly global: SqlExec | undefined;
+  readonly log: CommitLog;
+  readonly requests: RequestLog;
+  readonly execFor: (table: TableInfo) => SqlExec;
+  readonly now: () => number;
+  /** Commit-log versions kept; older entries are deleted in each commit's own batch. */
+  readonly logRetention: number;
+  /** Names the external database in errors. */
+  readonly globalLabel: string;
+}
+
+/**
+ * Applies one mutation's writes: the guarded statements, the commit log, the counter and the
+ * request record, atomically per engine. A commit that also writes `.global()` tables in an
+ * external engine follows the intent/marker protocol in `cross-engine.ts`, so it never lands
+ * in one engine and not the other, and a lost reply is settled without re-running anything.
+ */
+export class Committer {
+  private readonly pendingLog: PendingCommitLog;
+  private readonly markers: CommitMarkers | null;
+  /** The version of the last commit, as the home engine's counter holds it. */
+  version = 0;
+  /** An intent whose outcome is not settled yet: nothing may commit until it is. */
+  private unsettled = false;
+
+  constructor(private readonly options: CommitterOptions) {
+    this.pendingLog = new PendingCommitLog(options.home, options.namespace);
+    this.markers =
+      options.global && options.global !== options.home
+        ? new CommitMarkers(options.global, options.namespace)
+        : null;
+  }
+
+  async load(): Promise<void> {
+    this.version = await this.options.log.currentVersion();
+    this.unsettled = this.markers !== null && (await this.pendingLog.load()) !== null;
+  }
+
+  /**
+   * Finishes or drops the commit an earlier failure left unsettled; null when there was none
+   * or it had not landed. While the external database cannot be asked it throws: to the
+   * request that made that commit, OUTCOME_UNKNOWN again; to any other, UNAVAILABLE.
+   */
+  async settle(asking?: CommitInput["request"]): Promise<SettledCommit | null> {
+    if (!this.unsettled || !this.markers) return null;
+    const pending = await this.pendingLog.load();
+    if (!pending) {
+      this.unsettled = false;
+      return null;
+    }
+    let landed: boolean;
+    try {
+      landed = await this.markers.fence(pending.commitId, pending.version, this.options.now());
+    } catch (error) {
+      const same = pending.request;
+      if (same && asking && same.scope === asking.scope && same.requestId === asking.requestId) {
+        throw outcomeUnknown(this.options.globalLabel, error);
+      }
+      throw new OrreryError(
+        "UNAVAILABLE",
+        `an earlier commit (version ${pending.version}) to ${this.options.globalLabel} has an unknown outcome, and the database cannot be reached to settle it: ${messageOf(error)}. No mutation runs in this namespace until it can; nothing of this one was written.`,
+      );
+    }
+    if (!landed) {
+      await this.pendingLog.clear();
+      this.unsettled = false;
+      return null;
+    }
+    await this.options.home.batch(pending.homeStatements);
+    this.version = pending.version;
+    this.unsettled = false;
+    return {
+      commitVersion: pending.version,
+      writes: pending.writes,
+      value: pending.value,
+      ...(pending.request === undefined ? {} : { requestId: pending.request.requestId }),
+    };
+  }
+
+  /** Commits the writes as the next version and returns it; throws WriteConflict on a missed guard. */
+  async commit(input: CommitInput): Promise<number> {
+    const { schema, namespace, home: homeExec } = this.options;
+    const version = this.version + 1;
+    const batches = planWrites(schema, input.writes, this.options.execFor, namespace);
+    const home: EngineBatch = batches.get(homeExec) ?? { exec: homeExec, statements: [], sources: [] };
+    batches.delete(homeExec);
+    const committedAt = this.options.now();
+    const entries = input.writes.map((write) => ({
+      table: write.table,
+      id: write.id,
+      operation: operationOf(write)!,
+      committedAt,
+    }));
+    const system = [
+      ...this.options.log.appendStatements(this.version, entries),
+      this.options.log.pruneStatement(version - this.options.logRetention),
+    ];
+    if (input.request) {
+      const { scope, requestId } = input.request;
+      const result = { ok: true as const, value: toWire(input.value), commitVersion: version };
+      system.push(this.options.requests.recordStatement(scope, requestId, result, committedAt));
+    }
+    home.statements.push(...system);
+    home.sources.push(...system.map(() => null));
+
+    const [external, ...more] = [...batches.values()];
+    if (more.length > 0) throw new Error("a commit spans at most the home engine and one external engine");
+    if (external) await this.commitAcrossEngines(home, external, version, input);
+    else await this.run(home);
+    this.version = version;
+    return version;
+  }
+
+  private async commitAcrossEngines(
+    home: EngineBatch,
+    external: EngineBatch,
+    version: number,
+    input: CommitInput,
+  ): Promise<void> {
+    const markers = this.markers!;
+    // Home guards are checked first, so the home batch cannot miss once the external one landed.
+    await this.precheckHome(home);
+    const commitId = crypto.randomUUID();
+    const now = this.options.now();
+    const markerStatements = markers.statements(commitId, version, now);
+    external.statements.push(...markerStatements);
+    external.sources.push(...markerStatements.map(() => null));
+    home.statements.push(this.pendingLog.clearStatement());
+    home.sources.push(null);
+    const pending: PendingCommit = {
+      commitId,
+      version,
+      homeStatements: home.statements,
+      writes: writeSetOf(this.options.schema, input.writes),
+      value: input.value,
+      ...(input.request ? { request: input.request } : {}),
+    };
+    await this.pendingLog.save(pending);
+    this.unsettled = true;
+    try {
+      await this.run(external);
+    } catch (error) {
+      if (error instanceof WriteConflict) {
+        await this.dropPending();
+        throw error;
+      }
+      if (error instanceof NotSentError) {
+        await this.dropPending();
+        throw nothingWritten(error);
+      }
+      // The database failed or the reply was lost: ask whether the transaction landed.
+      let landed: boolean;
+      try {
+        landed = await markers.fence(commitId, version, this.options.now());
+      } catch {
+        throw outcomeUnknown(this.options.globalLabel, error);
+      }
+      if (!landed) {
+        await this.dropPending();
+        throw nothingWritten(error);
+      }
+    }
+    try {
+      await this.run(home);
+    } catch (error) {
+      // Settled on the next mutation (or start) from the intent, which is still there.
+      throw outcomeUnknown("the Durable Object's storage", error);
+    }
+    this.unsettled = false;
+  }
+
+  private async dropPending(): Promise<void> {
+    await this.pendingLog.clear();
+    this.unsettled = false;
+  }
+
+  private async run(batch: EngineBatch): Promise<void> {
+    try {
+      await batch.exec.batch(batch.statements);
+    } catch (error) {
+      if (!(error instanceof GuardFailedError)) throw error;
+      const source = batch.sources[error.statementIndex];
+      if (!source) {
+        // The counter moved: another writer commits to this namespace. Reload and retry.
+        this.version = await this.options.log.currentVersion();
+        throw new WriteConflict("_orrery_meta", this.options.namespace);
+      }
+      throw new WriteConflict(source.table, source.id);
+    }
+  }
+
+  private async precheckHome(home: EngineBatch): Promise<void> {
+    if ((await this.options.log.currentVersion()) !== this.version) {
+      this.version = await this.options.log.currentVersion();
+      throw new WriteConflict("_orrery_meta", this.options.namespace);
+    }
+    const reader = new TableReader(this.options.schema, this.options.execFor, this.options.namespace, null);
+    for (const write of home.sources) {
+      if (!write?.original) continue;
+      const stored = await reader.getStored(this.options.schema.table(write.table), write.id);
+      if (stored?._version !== write.original._version) throw new WriteConflict(write.table, write.id);
+    }
+  }
+}
+
+function outcomeUnknown(where: string, cause: unknown): OrreryError {
+  return new OrreryError(
+    "OUTCOME_UNKNOWN",
+    `the commit's outcome is unknown (${where}: ${messageOf(cause)}); it is settled before the namespace's next mutation runs. Retry with the same request id: it runs at most once.`,
+  );
+}
+
+/** The fence proved the external transaction never landed: say so. */
+function nothingWritten(cause: unknown): OrreryError {
+  const code = cause instanceof OrreryError ? cause.code : "UNAVAILABLE";
+  const error = new OrreryError(code, `${messageOf(cause)}. Nothing was written; try again.`);
+  error.cause = cause;
+  return error;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,44 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { schemaDdl, systemTablesDdl } from "@orrery/schema";
+import { describe, expect, it } from "vitest";
+import { conformanceSchema } from "../src/conformance";
+import { createDurableSqliteExec } from "../src/engines/durable-sqlite-exec";
+import { Store } from "../src/store";
+
+describe("the commit log", () => {
+  it("stays the same size over 100,000 commits: each commit prunes what falls out of the retention window", async () => {
+    const stub = env.CONFORMANCE.getByName(crypto.randomUUID());
+    await runInDurableObject(stub, async (_instance, state) => {
+      const exec = createDurableSqliteExec(state.storage);
+      for (const statement of [
+        ...schemaDdl(conformanceSchema, "sqlite", { onlyPlain: true }),
+        ...systemTablesDdl("sqlite", "home"),
+      ]) {
+        await exec.run({ sql: statement, params: [] });
+      }
+      const retention = 500;
+      const store = await Store.open({
+        schema: conformanceSchema,
+        namespace: "retention",
+        exec,
+        commitLogRetention: retention,
+      });
+      const { value: id } = await store.mutate((db) => db.insert("tallies", { name: "t", value: 0n }));
+      const logRows = async () =>
+        Number((await exec.run({ sql: "SELECT COUNT(*) AS n FROM _orrery_commits", params: [] })).rows[0]?.n);
+      const sizes: number[] = [];
+      for (let commit = 1; commit < 100_000; commit++) {
+        await store.mutate((db) => db.patch("tallies", id, { value: BigInt(commit) }));
+        if (commit % 10_000 === 0) sizes.push(await logRows());
+      }
+      expect(store.version).toBe(100_000);
+      expect(sizes).toEqual(Array(9).fill(retention));
+      // What is kept is the newest window, in order.
+      const kept = await store.commitsSince(0, retention + 10);
+      expect(kept.map((entry) => entry.version)).toEqual(
+        Array.from({ length: retention }, (_, i) => 100_000 - retention + 1 + i),
+      );
+    });
+  }, 120_000);
+});
