@@ -19,7 +19,11 @@ app.get("/api/:namespace/ws", async (c) => {
     return c.json(errorBody("BAD_REQUEST", "expected a WebSocket upgrade request"), 426);
   }
   const identity = await orrery.identify(c.req.raw);
-  const request = new Request(c.req.raw);
+  // partyserver takes a connection's id from `_pk` when a client sends one; the id keys the
+  // connection's state and its anonymous request ids, so the server always chooses it.
+  const url = new URL(c.req.url);
+  url.searchParams.delete("_pk");
+  const request = new Request(url, c.req.raw);
   // Always overwritten here, so a client cannot claim an identity by sending the header.
   request.headers.set(IDENTITY_HEADER, identity ? JSON.stringify(identity) : "");
   return globalStoreFor(c.env, c.req.param("namespace")).fetch(request);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SocketClient } from "./socket-client";
+import { hasUpdate, SocketClient } from "./socket-client";
 
 describe("bad input never closes the socket or harms other clients", () => {
   it("answers each bad frame with an error that says what was wrong, and keeps serving", async () => {
@@ -58,11 +58,36 @@ describe("bad input never closes the socket or harms other clients", () => {
         { type: "ping", pad: "x".repeat(1024 * 1024) },
         { type: "error", code: "FRAME_TOO_LARGE" },
       ],
+      [
+        { type: "subscribe", id: "big", query: "tasks:list", args: { list: "x".repeat(17 * 1024) } },
+        {
+          type: "error",
+          code: "LIMIT_EXCEEDED",
+          id: "big",
+          message: expect.stringContaining("larger than 16384 bytes"),
+        },
+      ],
+      [
+        { type: "subscribe", id: "i".repeat(129), query: "tasks:list", args: { list: "x" } },
+        {
+          type: "error",
+          code: "BAD_MESSAGE",
+          message: expect.stringContaining("longer than 128 characters"),
+        },
+      ],
+      [
+        { type: "mutate", requestId: "r".repeat(129), mutation: "tasks:add", args: {} },
+        { type: "error", code: "BAD_MESSAGE", message: expect.stringContaining('"requestId"') },
+      ],
     ];
     for (const [frame, expected] of cases) {
       client.send(frame);
       expect(await client.next()).toMatchObject(expected);
+      // The socket stays open and serving after each refusal.
+      await client.settle();
     }
+    // An id of exactly 128 characters is fine.
+    expect(await client.subscribe("i".repeat(128), "tasks:list", { list: "x" })).toEqual([]);
     // A mutation with bad arguments gets a failed mutationResult.
     expect(await client.mutate("m", "tasks:add", { list: "x", text: 42 })).toMatchObject({
       ok: false,
@@ -83,4 +108,25 @@ describe("bad input never closes the socket or harms other clients", () => {
     });
     await Promise.all([client.close(), bystander.close()]);
   });
+
+  it("refuses the 1001st subscription on a connection with LIMIT_EXCEEDED, and keeps serving", async () => {
+    const namespace = `limit-${crypto.randomUUID()}`;
+    const client = await SocketClient.open(namespace);
+    for (let i = 0; i < 1000; i++)
+      client.send({ type: "subscribe", id: `s${i}`, query: "counters:get", args: { name: `c${i}` } });
+    // Subscriptions are answered in order: the last one's result means all 1000 are held.
+    await client.next((m) => m.type === "transition" && hasUpdate(m, "s999"), 60_000);
+    client.send({ type: "subscribe", id: "s1000", query: "counters:get", args: { name: "c1000" } });
+    expect(await client.next((m) => m.type === "error")).toMatchObject({
+      code: "LIMIT_EXCEEDED",
+      id: "s1000",
+      message: expect.stringContaining("at most 1000 subscriptions"),
+    });
+    await client.settle();
+    // Unsubscribing one makes room for another.
+    client.send({ type: "unsubscribe", id: "s0" });
+    expect(await client.subscribe("s1000", "counters:get", { name: "c1000" })).toEqual({ $int64: "0" });
+    expect(client.pending().filter((m) => m.type === "error")).toEqual([]);
+    await client.close();
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SocketClient, updateFor } from "./socket-client";
+import { hasUpdate, SocketClient, updateFor } from "./socket-client";
 
 const ns = () => `live-${crypto.randomUUID()}`;
 const texts = (value: unknown) => (value as { text: string }[]).map((t) => t.text);
@@ -104,5 +104,20 @@ describe("live queries over WebSockets", () => {
       { total: 10 },
     ]);
     await Promise.all([north.close(), south.close()]);
+  });
+
+  it("a client cannot choose its connection's id: two sockets sending the same _pk each keep their own subscriptions", async () => {
+    const namespace = ns();
+    const first = await SocketClient.open(namespace, "?_pk=chosen");
+    const second = await SocketClient.open(namespace, "?_pk=chosen");
+    expect(await first.subscribe("mine", "tasks:list", { list: "a" })).toEqual([]);
+    expect(await second.subscribe("mine", "tasks:list", { list: "b" })).toEqual([]);
+    await first.mutate("m1", "tasks:add", { list: "a", text: "for the first" });
+    await second.mutate("m2", "tasks:add", { list: "b", text: "for the second" });
+    const seen = async (client: SocketClient) =>
+      texts(updateFor(await client.next((m) => m.type === "transition" && hasUpdate(m, "mine")), "mine"));
+    expect(await seen(first)).toEqual(["for the first"]);
+    expect(await seen(second)).toEqual(["for the second"]);
+    await Promise.all([first.close(), second.close()]);
   });
 });

@@ -20,8 +20,9 @@ export class SocketClient {
     this.closed = new Promise((resolve) => socket.addEventListener("close", () => resolve(), { once: true }));
   }
 
-  static async open(namespace: string): Promise<SocketClient> {
-    const response = await exports.default.fetch(`http://orrery.test/api/${namespace}/ws`, {
+  /** `query` is appended to the URL as is (e.g. `?_pk=x`, to try to pick the connection's id). */
+  static async open(namespace: string, query = ""): Promise<SocketClient> {
+    const response = await exports.default.fetch(`http://orrery.test/api/${namespace}/ws${query}`, {
       headers: { Upgrade: "websocket" },
     });
     expect(response.status).toBe(101);

@@ -1,6 +1,7 @@
 import type { Identity } from "@orrery/store";
 import type { WireValue } from "@orrery/store/protocol";
 import type { CallResult } from "./call-result";
+import type { HttpRequestKey } from "./request-key";
 
 /** The GlobalStore's RPC surface as the worker calls it. */
 export interface GlobalStoreRpc {
@@ -9,6 +10,7 @@ export interface GlobalStoreRpc {
     name: string,
     args: WireValue,
     identity: Identity | null,
+    request?: HttpRequestKey,
   ): Promise<CallResult>;
   migrate(): Promise<{ migrations: number }>;
   fetch(request: Request): Promise<Response>;

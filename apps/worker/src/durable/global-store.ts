@@ -12,6 +12,7 @@ import { type CallResult, errorResult } from "./call-result";
 import { type Attachment, ConnectionStateStore } from "./connection-state-store";
 import { globalBackend } from "./global-backend";
 import { IDENTITY_HEADER, readIdentityHeader } from "./identity-header";
+import { type HttpRequestKey, mutateOptionsOf } from "./request-key";
 
 interface Runtime {
   readonly store: Store<AppSchema>;
@@ -57,12 +58,16 @@ export class GlobalStore extends Server<Env> {
     this.connectionStates.forget(connection.id);
   }
 
-  /** An HTTP function call, forwarded by the worker. */
+  /**
+   * An HTTP function call, forwarded by the worker. A mutation's `requestId` (the
+   * `Idempotency-Key`) is scoped by the same rule as a socket's (`requestScope`).
+   */
   async call(
     kind: "query" | "mutation" | "action",
     name: string,
     args: WireValue,
     identity: Identity | null,
+    request: HttpRequestKey = {},
   ): Promise<CallResult> {
     try {
       const { runner } = await this.getRuntime();
@@ -71,7 +76,8 @@ export class GlobalStore extends Server<Env> {
         case "query":
           return { ok: true, value: toWire((await runner.runQuery(name, decoded, identity)).value) };
         case "mutation": {
-          const outcome = await runner.runMutation(name, decoded, identity);
+          const options = mutateOptionsOf(identity, request);
+          const outcome = await runner.runMutation(name, decoded, identity, options);
           return { ok: true, value: toWire(outcome.value), commitVersion: outcome.commitVersion };
         }
         case "action":
@@ -104,14 +110,17 @@ export class GlobalStore extends Server<Env> {
       exec: createDurableSqliteExec(this.ctx.storage),
       globalExec: backend.exec,
     });
-    const sync: SyncServer = new SyncServer(
+    const runner = new FunctionRunner<AppSchema, AppEnv>({
+      app,
+      store,
+      env: this.env,
+      ...(backend.sql ? { sql: backend.sql } : {}),
+    });
+    const sync = new SyncServer(
       {
-        checkQuery: (name, args) => {
-          runner.checkArgs(name, "query", args);
-        },
-        runQuery: (name, args, identity) => runner.runQuery(name, args, identity),
-        runMutation: (name, args, identity, requestId) =>
-          runner.runMutation(name, args, identity, { requestId }),
+        checkQuery: (name, args) => runner.checkArgs(name, "query", args),
+        observeQuery: (name, args, identity) => runner.observeQuery(name, args, identity),
+        runMutation: (name, args, identity, options) => runner.runMutation(name, args, identity, options),
         exclusive: (work) => store.exclusive(work),
         version: () => store.version,
       },
@@ -123,13 +132,8 @@ export class GlobalStore extends Server<Env> {
         },
       },
     );
-    const runner: FunctionRunner<AppSchema, AppEnv> = new FunctionRunner({
-      app,
-      store,
-      env: this.env,
-      ...(backend.sql ? { sql: backend.sql } : {}),
-      onCommit: (outcome) => sync.committed(outcome),
-    });
+    // Every commit (socket, HTTP, action) re-runs live queries inside the store's lane.
+    store.onCommitted((outcome) => sync.committed(outcome));
     // After a wake-up, connections that were already open carry their state in attachments.
     for (const connection of this.getConnections<Attachment>()) {
       const state = this.connectionStates.load(connection);

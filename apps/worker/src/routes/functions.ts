@@ -1,4 +1,4 @@
-import { MAX_FRAME_BYTES, type WireValue } from "@orrery/store/protocol";
+import { MAX_FRAME_BYTES, MAX_ID_LENGTH, type WireValue } from "@orrery/store/protocol";
 import { Hono } from "hono";
 import { app as orrery } from "../app";
 import { globalStoreFor } from "../durable/global-store-stub";
@@ -7,10 +7,19 @@ import { errorBody, statusOf } from "./http-status";
 const KIND_OF_PATH = { queries: "query", mutations: "mutation", actions: "action" } as const;
 type KindPath = keyof typeof KIND_OF_PATH;
 
+/** A retried mutation with this header runs once (see docs/protocol.md, "Over HTTP"). */
+export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+/** The anonymous client's lasting id, which scopes its idempotency keys (the client library sends it). */
+export const CLIENT_ID_HEADER = "Orrery-Client-Id";
+
 /**
  * `POST /api/:namespace/{queries|mutations|actions}/:name` with JSON arguments, answering
  * `{ "value": … }` or `{ "error": { "code", "message" } }`. The call runs in the namespace's
  * GlobalStore, so an HTTP mutation updates live queries like a WebSocket one.
+ *
+ * A mutation with an `Idempotency-Key` is deduplicated exactly like a socket's `requestId`:
+ * within the caller's scope (the signed-in user, else the `Orrery-Client-Id`), so a key is
+ * never answered with someone else's result. A query ignores the key; an action refuses it.
  */
 export const functionRoutes = new Hono<{ Bindings: Env }>().post("/api/:namespace/:kind/:name", async (c) => {
   const kindPath = c.req.param("kind");
@@ -21,8 +30,27 @@ export const functionRoutes = new Hono<{ Bindings: Env }>().post("/api/:namespac
     );
   }
   const kind = KIND_OF_PATH[kindPath as KindPath];
-  const text = await c.req.text();
-  if (new TextEncoder().encode(text).byteLength > MAX_FRAME_BYTES) {
+  const idempotencyKey = c.req.header(IDEMPOTENCY_KEY_HEADER);
+  const clientId = c.req.header(CLIENT_ID_HEADER);
+  for (const [header, value] of [
+    [IDEMPOTENCY_KEY_HEADER, idempotencyKey],
+    [CLIENT_ID_HEADER, clientId],
+  ] as const) {
+    if (value !== undefined && (value === "" || value.length > MAX_ID_LENGTH)) {
+      return c.json(errorBody("BAD_REQUEST", `${header} must be 1 to ${MAX_ID_LENGTH} characters long`), 400);
+    }
+  }
+  if (idempotencyKey !== undefined && kind === "action") {
+    return c.json(
+      errorBody(
+        "BAD_REQUEST",
+        `actions are not idempotent (they may act outside Orrery), so they take no ${IDEMPOTENCY_KEY_HEADER}; send it with mutations only`,
+      ),
+      400,
+    );
+  }
+  const text = await readBodyUpTo(c.req.raw, MAX_FRAME_BYTES);
+  if (text === null) {
     return c.json(errorBody("PAYLOAD_TOO_LARGE", `arguments are larger than ${MAX_FRAME_BYTES} bytes`), 413);
   }
   let args: WireValue = {};
@@ -37,8 +65,27 @@ export const functionRoutes = new Hono<{ Bindings: Env }>().post("/api/:namespac
     return c.json(errorBody("BAD_REQUEST", "the request body must be a JSON object of arguments"), 400);
   }
   const identity = await orrery.identify(c.req.raw);
+  // A query has no effect to repeat, so its key is simply not used.
+  const requestId = kind === "mutation" ? idempotencyKey : undefined;
+  if (requestId !== undefined && identity === null && clientId === undefined) {
+    // Unscoped, the key would be shared by every anonymous caller: a guess would be answered
+    // with another caller's result.
+    return c.json(
+      errorBody(
+        "BAD_REQUEST",
+        `an anonymous ${IDEMPOTENCY_KEY_HEADER} needs an ${CLIENT_ID_HEADER} header (a random id the client keeps, e.g. a UUID) to say whose key it is; send one, or sign in`,
+      ),
+      400,
+    );
+  }
   const stub = globalStoreFor(c.env, c.req.param("namespace"));
-  const result = await stub.call(kind, c.req.param("name"), args, identity);
+  const result = await stub.call(
+    kind,
+    c.req.param("name"),
+    args,
+    identity,
+    requestId === undefined ? {} : { requestId, ...(clientId === undefined ? {} : { clientId }) },
+  );
   if (!result.ok)
     return c.json(errorBody(result.error.code, result.error.message), statusOf(result.error.code));
   return c.json(
@@ -47,3 +94,34 @@ export const functionRoutes = new Hono<{ Bindings: Env }>().post("/api/:namespac
       : { value: result.value, commitVersion: result.commitVersion },
   );
 });
+
+/**
+ * The body as text, or null when it is larger than `limit` bytes: refused on its declared
+ * `Content-Length` before reading, else read as a stream and abandoned at the first byte past
+ * the limit, so an oversized (or endless) body is never held in memory.
+ */
+async function readBodyUpTo(request: Request, limit: number): Promise<string | null> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) return null;
+  if (request.body === null) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}

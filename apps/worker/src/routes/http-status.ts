@@ -18,6 +18,7 @@ export function statusOf(code: string): ContentfulStatusCode {
     case "PAYLOAD_TOO_LARGE":
       return 413;
     case "UNAVAILABLE":
+    case "OUTCOME_UNKNOWN":
       return 503;
     default:
       return 500;
