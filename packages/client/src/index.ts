@@ -1,4 +1,5 @@
 export { OrreryClientError } from "./client-error";
+export { CLIENT_ID_STORAGE_KEY } from "./client-id";
 export type { ConnectionState } from "./connection-state";
 export {
   type MutationOptions,

@@ -124,8 +124,9 @@ describe("OrreryClient", () => {
       stale: true,
     });
     await vi.waitFor(() => expect(server.openCount).toBe(1));
+    // With the hash of the result it holds, so the server can skip it if unchanged.
     expect(server.current.received).toEqual([
-      { type: "subscribe", id: "q1", query: "tasks:list", args: { list: "inbox" } },
+      { type: "subscribe", id: "q1", query: "tasks:list", args: { list: "inbox" }, hash: "value:[]" },
     ]);
     server.current.send({
       type: "transition",
@@ -135,6 +136,71 @@ describe("OrreryClient", () => {
     });
     expect(client.queryResult(api.tasks.list, { list: "inbox" })).toMatchObject({ stale: false });
     expect(listener).toHaveBeenCalledTimes(3);
+  });
+
+  it("re-subscribes with the hashes it holds after a reconnect: keeps what the server did not re-send, takes what changed", async () => {
+    const server = new FakeServer();
+    const client = connect(server);
+    const inbox = vi.fn();
+    const done = vi.fn();
+    client.watchQuery(api.tasks.list, { list: "inbox" }, inbox);
+    client.watchQuery(api.tasks.list, { list: "done" }, done);
+    await vi.waitFor(() => expect(server.openCount).toBe(1));
+    server.current.send({
+      type: "transition",
+      fromVersion: 0,
+      toVersion: 4,
+      updates: [
+        { id: "q1", value: [{ _id: "t1", text: "milk" }], hash: "h-inbox-4" },
+        { id: "q2", value: [], hash: "h-done-4" },
+      ],
+    });
+
+    server.current.drop();
+    await vi.waitFor(() => expect(server.openCount).toBe(1));
+    expect(server.current.received).toEqual([
+      { type: "subscribe", id: "q1", query: "tasks:list", args: { list: "inbox" }, hash: "h-inbox-4" },
+      { type: "subscribe", id: "q2", query: "tasks:list", args: { list: "done" }, hash: "h-done-4" },
+    ]);
+    expect(client.queryResult(api.tasks.list, { list: "inbox" })).toMatchObject({ stale: true });
+    inbox.mockClear();
+    done.mockClear();
+
+    // Only "done" changed meanwhile: the server sends it alone, inbox not at all.
+    server.current.send({
+      type: "transition",
+      fromVersion: 0,
+      toVersion: 7,
+      updates: [{ id: "q2", value: [{ _id: "t2", text: "eggs" }], hash: "h-done-7" }],
+    });
+    expect(client.queryResult(api.tasks.list, { list: "inbox" })).toEqual({
+      status: "value",
+      value: [{ _id: "t1", text: "milk" }],
+      stale: false,
+    });
+    expect(client.queryResult(api.tasks.list, { list: "done" })).toEqual({
+      status: "value",
+      value: [{ _id: "t2", text: "eggs" }],
+      stale: false,
+    });
+    expect(inbox).toHaveBeenCalledTimes(1);
+    expect(done).toHaveBeenCalledTimes(1);
+    // A one-shot query of the held result answers at once: it is current.
+    await expect(client.query(api.tasks.list, { list: "inbox" })).resolves.toEqual([
+      { _id: "t1", text: "milk" },
+    ]);
+
+    // Nothing changed before the next reconnect: one empty transition settles everything.
+    server.current.drop();
+    await vi.waitFor(() => expect(server.openCount).toBe(1));
+    expect(server.current.ofType("subscribe").map((m) => m.hash)).toEqual(["h-inbox-4", "h-done-7"]);
+    server.current.send({ type: "transition", fromVersion: 0, toVersion: 7, updates: [] });
+    expect(client.queryResult(api.tasks.list, { list: "inbox" })).toMatchObject({ stale: false });
+    expect(client.queryResult(api.tasks.list, { list: "done" })).toEqual({
+      status: "value",
+      value: [{ _id: "t2", text: "eggs" }],
+      stale: false,
+    });
   });
 
   it("reconnects when a transition was missed", async () => {
@@ -226,6 +292,125 @@ describe("OrreryClient", () => {
     const failed = client.mutation(api.tasks.add, { list: "inbox", text: "x" });
     await expect(failed).rejects.toBeInstanceOf(OrreryClientError);
     await expect(failed).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+  });
+
+  it("keeps a mutation answered OUTCOME_UNKNOWN pending and re-sends it with the same requestId until a real answer", async () => {
+    const server = new FakeServer();
+    const answers = ["OUTCOME_UNKNOWN", "OUTCOME_UNKNOWN", "ok"];
+    const sentAt: number[] = [];
+    server.onMessage = (message, connection) => {
+      if (message.type === "subscribe") {
+        connection.send({
+          type: "transition",
+          fromVersion: 0,
+          toVersion: 1,
+          updates: [{ id: message.id, value: [] }],
+        });
+      }
+      if (message.type !== "mutate") return;
+      sentAt.push(Date.now());
+      if (answers.shift() === "ok") {
+        connection.send({
+          type: "mutationResult",
+          requestId: message.requestId,
+          ok: true,
+          value: "t1",
+          commitVersion: 2,
+        });
+        connection.send({
+          type: "transition",
+          fromVersion: 1,
+          toVersion: 2,
+          updates: [{ id: "q1", value: [{ _id: "t1", text: "milk" }] }],
+        });
+      } else {
+        connection.send({
+          type: "mutationResult",
+          requestId: message.requestId,
+          ok: false,
+          error: {
+            code: "OUTCOME_UNKNOWN",
+            message: "the commit's outcome is unknown; retry with the same request id",
+          },
+        });
+      }
+    };
+    const client = connect(server, {
+      clientId: "client-1",
+      mutationResend: { minDelayMs: 30, maxDelayMs: 1000 },
+    });
+    client.watchQuery(api.tasks.list, { list: "inbox" }, () => {});
+    await vi.waitFor(() => expect(client.queryResult(api.tasks.list, { list: "inbox" })).toBeDefined());
+
+    let settled = false;
+    const added = client.mutation(
+      api.tasks.add,
+      { list: "inbox", text: "milk" },
+      {
+        optimisticUpdate: (store, args) =>
+          store.setQuery(api.tasks.list, { list: args.list }, [{ _id: "pending", text: args.text }]),
+      },
+    );
+    void added.finally(() => {
+      settled = true;
+    });
+    await vi.waitFor(() => expect(server.current.ofType("mutate")).toHaveLength(2));
+    // Not rejected: still pending, its optimistic update still shown.
+    expect(settled).toBe(false);
+    expect(client.connectionState().pendingMutations).toBe(1);
+    expect(client.queryResult(api.tasks.list, { list: "inbox" })).toMatchObject({
+      value: [{ _id: "pending", text: "milk" }],
+    });
+
+    await expect(added).resolves.toBe("t1");
+    const [first, ...resends] = server.current.ofType("mutate");
+    expect(first).toMatchObject({ mutation: "tasks:add", clientId: "client-1" });
+    expect(resends).toEqual([first, first]);
+    // 30 ms, then 60 ms: the second wait is longer (timers may fire a little early or late).
+    expect(sentAt[1]! - sentAt[0]!).toBeGreaterThanOrEqual(25);
+    expect(sentAt[2]! - sentAt[1]!).toBeGreaterThanOrEqual(55);
+    expect(client.connectionState().pendingMutations).toBe(0);
+    expect(client.queryResult(api.tasks.list, { list: "inbox" })).toMatchObject({
+      value: [{ _id: "t1", text: "milk" }],
+    });
+  });
+
+  it("re-sends a mutation waiting out OUTCOME_UNKNOWN at once on reconnect, and stops re-sending when closed", async () => {
+    const server = new FakeServer();
+    server.onMessage = (message, connection) => {
+      if (message.type === "mutate") {
+        connection.send({
+          type: "mutationResult",
+          requestId: message.requestId,
+          ok: false,
+          error: { code: "OUTCOME_UNKNOWN", message: "retry with the same request id" },
+        });
+      }
+    };
+    const setTimeoutSpy = vi.spyOn(globalThis, "setTimeout");
+    const clearTimeoutSpy = vi.spyOn(globalThis, "clearTimeout");
+    const client = connect(server, { mutationResend: { minDelayMs: 60_000, maxDelayMs: 60_000 } });
+    const added = client.mutation(api.tasks.add, { list: "inbox", text: "milk" });
+    await vi.waitFor(() => expect(server.current.ofType("mutate")).toHaveLength(1));
+    const [sent] = server.current.ofType("mutate");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(client.connectionState().pendingMutations).toBe(1);
+
+    // Long before the minute's backoff is over, a new connection re-sends it.
+    server.current.drop();
+    await vi.waitFor(() => expect(server.openCount).toBe(1));
+    expect(server.current.ofType("mutate")).toEqual([sent]);
+
+    // One timer for the re-send, cleared by close.
+    const resendTimers = setTimeoutSpy.mock.calls.flatMap((call, i) =>
+      call[1] === 60_000 ? [setTimeoutSpy.mock.results[i]!.value] : [],
+    );
+    expect(resendTimers).toHaveLength(1);
+    client.close();
+    await expect(added).rejects.toMatchObject({ code: "CLIENT_CLOSED" });
+    expect(clearTimeoutSpy).toHaveBeenCalledWith(resendTimers[0]);
+    setTimeoutSpy.mockRestore();
+    clearTimeoutSpy.mockRestore();
   });
 
   it("answers a one-shot query by subscribing then unsubscribing", async () => {

@@ -9,6 +9,7 @@ import { encodeClientMessage, fromWire, parseServerMessage, toWire } from "@orre
 import { WebSocket as ReconnectingWebSocket } from "partysocket";
 import { queryTokenOf } from "./canonical-json";
 import { OrreryClientError } from "./client-error";
+import { resolveClientId } from "./client-id";
 import type { ConnectionState } from "./connection-state";
 import type { QueryResult } from "./query-result";
 import type { MutationCompletion } from "./sync/mutation-queue";
@@ -30,6 +31,18 @@ export interface OrreryClientOptions {
   onServerError?: (error: OrreryClientError) => void;
   /** Backoff between reconnect attempts; the delay grows by `growFactor` per failed try. */
   reconnect?: { minDelayMs?: number; maxDelayMs?: number; growFactor?: number };
+  /**
+   * Backoff before re-sending a mutation the server answered `OUTCOME_UNKNOWN` (its commit may
+   * or may not have landed): it stays pending and is re-sent with the same requestId, the delay
+   * doubling from `minDelayMs` (500) to `maxDelayMs` (10000), until a real answer comes.
+   */
+  mutationResend?: { minDelayMs?: number; maxDelayMs?: number };
+  /**
+   * This client's lasting id (1 to 128 characters), which keeps its request ids its own on the
+   * server. Defaults to a random UUID, kept in `localStorage` (when there is one) so it
+   * survives reloads.
+   */
+  clientId?: string;
 }
 
 export interface MutationOptions<Args> {
@@ -49,7 +62,9 @@ type QueryListener = () => void;
  * the socket, the listeners and the promises, and carries out the engine's effects.
  */
 export class OrreryClient {
-  private readonly engine = new SyncEngine();
+  /** Sent with every mutation and HTTP call (see {@link OrreryClientOptions.clientId}). */
+  readonly clientId: string;
+  private readonly engine: SyncEngine;
   private readonly socket: ReconnectingWebSocket;
   private readonly httpBase: string;
   private readonly fetchImpl: typeof fetch | undefined;
@@ -59,12 +74,16 @@ export class OrreryClient {
   private readonly onCloseCallbacks = new Set<() => void>();
   private connection: ConnectionState = { state: "connecting", pendingMutations: 0 };
   private closed = false;
+  /** The one timer for `OUTCOME_UNKNOWN` re-sends, and when it fires. */
+  private resendTimer: { handle: ReturnType<typeof setTimeout>; at: number } | null = null;
 
   constructor(
     url: string,
     private readonly options: OrreryClientOptions,
   ) {
     const { http, ws } = endpoints(url, options.namespace);
+    this.clientId = resolveClientId(options.clientId);
+    this.engine = new SyncEngine({ clientId: this.clientId, resendBackoff: options.mutationResend });
     this.httpBase = http;
     this.fetchImpl = options.fetch;
     this.socket = new ReconnectingWebSocket(ws, undefined, {
@@ -161,6 +180,8 @@ export class OrreryClient {
   /**
    * Runs a mutation. Offline it waits and is sent on connect; a resend after a reconnect
    * keeps its requestId, so it runs once. Resolves once the client's results reflect it.
+   * An `OUTCOME_UNKNOWN` answer does not settle it: it is re-sent with the same requestId
+   * after a backoff (see {@link OrreryClientOptions.mutationResend}) until a real answer.
    */
   mutation<M extends MutationReference>(
     mutation: M,
@@ -193,7 +214,7 @@ export class OrreryClient {
     try {
       response = await (this.fetchImpl ?? globalThis.fetch)(url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", "orrery-client-id": this.clientId },
         body: JSON.stringify(toWire(args)),
       });
     } catch (error) {
@@ -233,10 +254,15 @@ export class OrreryClient {
     return () => this.connectionListeners.delete(own);
   }
 
-  /** Closes the socket for good. Pending mutations and one-shot queries reject. */
+  /**
+   * Closes the socket for good. Pending mutations (those waiting to be re-sent after
+   * `OUTCOME_UNKNOWN` too, whose commit may have landed) and one-shot queries reject.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.resendTimer) clearTimeout(this.resendTimer.handle);
+    this.resendTimer = null;
     this.socket.close();
     this.apply(this.engine.close());
     for (const callback of [...this.onCloseCallbacks]) callback();
@@ -263,7 +289,23 @@ export class OrreryClient {
     }
     for (const error of effects.errors) this.reportServerError(error);
     if (effects.reconnect) this.socket.reconnect();
+    if (effects.resendAfterMs !== null) this.scheduleResend(effects.resendAfterMs);
     this.setConnection(this.connection.state);
+  }
+
+  /** Keeps one timer, set for the soonest re-send asked for; the engine says what is due. */
+  private scheduleResend(afterMs: number): void {
+    if (this.closed) return;
+    const at = Date.now() + afterMs;
+    if (this.resendTimer) {
+      if (this.resendTimer.at <= at) return;
+      clearTimeout(this.resendTimer.handle);
+    }
+    const handle = setTimeout(() => {
+      this.resendTimer = null;
+      if (!this.closed) this.apply(this.engine.resendDue());
+    }, afterMs);
+    this.resendTimer = { handle, at };
   }
 
   private complete(completion: MutationCompletion): void {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { OrreryClientError } from "../client-error";
 import { MutationQueue } from "./mutation-queue";
 
 const ids = () => {
@@ -99,6 +100,90 @@ describe("MutationQueue", () => {
     queue.onResult(ok("m1", 3), 0);
     expect(queue.onResult(ok("m1", 3), 0)).toEqual({ completed: [], messages: [] });
     expect(queue.onResult(ok("nobody", 3), 0)).toEqual({ completed: [], messages: [] });
+  });
+
+  describe("OUTCOME_UNKNOWN", () => {
+    const unknown = (requestId: string) =>
+      ({
+        type: "mutationResult",
+        requestId,
+        ok: false,
+        error: { code: "OUTCOME_UNKNOWN", message: "retry with the same request id" },
+      }) as const;
+    const setup = () => {
+      const clock = { now: 1_000 };
+      const queue = new MutationQueue(ids(), "client-1", { now: () => clock.now });
+      const { message } = queue.enqueue("tasks:add", { text: "a" });
+      return { clock, queue, message };
+    };
+
+    it("keeps the mutation pending and re-sends it with the same requestId and clientId once due", () => {
+      const { clock, queue, message } = setup();
+      expect(message).toEqual({
+        type: "mutate",
+        requestId: "m1",
+        mutation: "tasks:add",
+        args: { text: "a" },
+        clientId: "client-1",
+      });
+      expect(queue.onResult(unknown("m1"), 0)).toEqual({ completed: [], messages: [], resendAfterMs: 500 });
+      expect(queue.pendingCount).toBe(1);
+      expect(queue.has("m1")).toBe(true);
+
+      clock.now += 499;
+      expect(queue.resendDue()).toEqual({ messages: [], resendAfterMs: 1 });
+      clock.now += 1;
+      expect(queue.resendDue()).toEqual({ messages: [message] });
+      // Sent: nothing more is due until it is answered.
+      expect(queue.resendDue()).toEqual({ messages: [] });
+
+      expect(queue.onResult(ok("m1", 3, "t1"), 3).completed).toEqual([
+        { requestId: "m1", ok: true, value: "t1", commitVersion: 3 },
+      ]);
+      // Completed once: a late duplicate answer changes nothing.
+      expect(queue.onResult(ok("m1", 3, "t1"), 3)).toEqual({ completed: [], messages: [] });
+      expect(queue.pendingCount).toBe(0);
+    });
+
+    it("backs off further on each OUTCOME_UNKNOWN, doubling to a cap of 10 s", () => {
+      const { clock, queue } = setup();
+      const delays: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const { resendAfterMs } = queue.onResult(unknown("m1"), 0);
+        delays.push(resendAfterMs!);
+        clock.now += resendAfterMs!;
+        expect(queue.resendDue().messages).toHaveLength(1);
+      }
+      expect(delays).toEqual([500, 1000, 2000, 4000, 8000, 10_000, 10_000]);
+      expect(queue.pendingCount).toBe(1);
+    });
+
+    it("re-sends at once on a reconnect, in call order, keeping the backoff count", () => {
+      const { clock, queue, message } = setup();
+      const second = queue.enqueue("tasks:add", { text: "b" });
+      queue.onResult(unknown("m1"), 0);
+      expect(queue.messagesForReconnect()).toEqual([message, second.message]);
+      // The timer that was set finds nothing left to re-send.
+      clock.now += 500;
+      expect(queue.resendDue()).toEqual({ messages: [] });
+      expect(queue.onResult(unknown("m1"), 0).resendAfterMs).toBe(1000);
+    });
+
+    it("times several waiting mutations by the soonest, and fails them all on close", () => {
+      const { clock, queue } = setup();
+      queue.enqueue("tasks:add", { text: "b" });
+      queue.onResult(unknown("m1"), 0);
+      clock.now += 100;
+      expect(queue.onResult(unknown("m2"), 0).resendAfterMs).toBe(500);
+      expect(queue.resendDue()).toEqual({ messages: [], resendAfterMs: 400 });
+      clock.now += 400;
+      expect(queue.resendDue()).toEqual({
+        messages: [expect.objectContaining({ requestId: "m1" })],
+        resendAfterMs: 100,
+      });
+      expect(queue.failAll(new OrreryClientError("CLIENT_CLOSED", "closed"))).toHaveLength(2);
+      expect(queue.resendDue()).toEqual({ messages: [] });
+    });
   });
 
   it("decodes tagged values in results", () => {

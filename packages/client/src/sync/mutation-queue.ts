@@ -4,8 +4,24 @@ import { OrreryClientError } from "../client-error";
 type MutationResultMessage = Extract<ServerMessage, { type: "mutationResult" }>;
 
 type Entry =
-  /** Not answered yet: sent, or waiting for a connection. Re-sent on every (re)connect. */
-  | { state: "unanswered"; requestId: string; name: string; args: WireValue }
+  /**
+   * Not answered yet: sent, or waiting for a connection. Re-sent on every (re)connect.
+   * `unknownOutcomes` counts the `OUTCOME_UNKNOWN` answers it had: it sets the next backoff.
+   */
+  | { state: "unanswered"; requestId: string; name: string; args: WireValue; unknownOutcomes: number }
+  /**
+   * Answered `OUTCOME_UNKNOWN`: the commit may or may not have landed, and the server settles it
+   * when asked again. Still pending; re-sent with the same requestId at `resendAt` (see
+   * `resendDue`), or on a (re)connect if that comes first.
+   */
+  | {
+      state: "outcomeUnknown";
+      requestId: string;
+      name: string;
+      args: WireValue;
+      unknownOutcomes: number;
+      resendAt: number;
+    }
   /**
    * Committed at `commitVersion`, but the client's query results may not reflect it yet.
    * `barrier` is the number of the ping sent after the result: once its pong is back, the
@@ -13,6 +29,12 @@ type Entry =
    * in order), so the write is reflected even if none of the client's queries changed.
    */
   | { state: "committed"; requestId: string; commitVersion: number; value: unknown; barrier: number | null };
+
+/** Backoff before re-sending a mutation answered `OUTCOME_UNKNOWN`: doubles from min to max. */
+export interface ResendBackoff {
+  minDelayMs?: number;
+  maxDelayMs?: number;
+}
 
 /** A mutation that is over, from the caller's point of view. */
 export type MutationCompletion =
@@ -26,26 +48,47 @@ export type MutationCompletion =
  *
  * A mutation completes when it fails, or when its commit is reflected in the results the
  * client holds (a transition reaching `commitVersion`, or the ping barrier above). Holding
- * completion until then is what makes `await mutation(); read()` see the write.
+ * completion until then is what makes `await mutation(); read()` see the write. An
+ * `OUTCOME_UNKNOWN` answer is not a failure: the mutation stays pending and is re-sent with the
+ * same requestId after a backoff (the caller runs the timer, see `resendDue`), with no bound:
+ * the server answers for real once it can reach its database.
  */
 export class MutationQueue {
   private readonly entries = new Map<string, Entry>();
   private pingsSent = 0;
   private pongsReceived = 0;
+  private readonly now: () => number;
+  private readonly minResendDelayMs: number;
+  private readonly maxResendDelayMs: number;
 
-  constructor(private readonly newRequestId: () => string = () => crypto.randomUUID()) {}
+  /**
+   * `clientId`, when given, goes on every `mutate`: the server keeps request ids per client, so
+   * a resend on a new connection is still recognized (and another client's ids never are).
+   * `options.now` is the clock that times re-sends after `OUTCOME_UNKNOWN` (500 ms doubling to
+   * 10 s unless `options.resend` says otherwise).
+   */
+  constructor(
+    private readonly newRequestId: () => string = () => crypto.randomUUID(),
+    private readonly clientId?: string,
+    options: { now?: () => number; resend?: ResendBackoff } = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.minResendDelayMs = options.resend?.minDelayMs ?? 500;
+    this.maxResendDelayMs = options.resend?.maxDelayMs ?? 10_000;
+  }
 
   /** Records a mutation and returns the message that sends it (send it only if connected). */
   enqueue(name: string, args: WireValue): { requestId: string; message: ClientMessage } {
     const requestId = this.newRequestId();
-    this.entries.set(requestId, { state: "unanswered", requestId, name, args });
-    return { requestId, message: { type: "mutate", requestId, mutation: name, args } };
+    this.entries.set(requestId, { state: "unanswered", requestId, name, args, unknownOutcomes: 0 });
+    return { requestId, message: this.mutateMessage(requestId, name, args) };
   }
 
   /**
-   * Everything a new connection must be told: every unanswered mutation, in call order, with
-   * the requestId it first had. If an earlier attempt did run, the server answers with that
-   * first result instead of running it again.
+   * Everything a new connection must be told: every unanswered mutation (those waiting out an
+   * `OUTCOME_UNKNOWN` backoff too), in call order, with the requestId it first had. If an
+   * earlier attempt did run, the server answers with that first result instead of running it
+   * again.
    */
   messagesForReconnect(): ClientMessage[] {
     // Pongs of the old connection will never come; count afresh.
@@ -56,12 +99,10 @@ export class MutationQueue {
     for (const entry of this.entries.values()) {
       switch (entry.state) {
         case "unanswered":
-          messages.push({
-            type: "mutate",
-            requestId: entry.requestId,
-            mutation: entry.name,
-            args: entry.args,
-          });
+          messages.push(this.mutateMessage(entry.requestId, entry.name, entry.args));
+          break;
+        case "outcomeUnknown":
+          messages.push(this.resend(entry));
           break;
         case "committed":
           entry.barrier = this.pingsSent + 1;
@@ -77,15 +118,28 @@ export class MutationQueue {
 
   /**
    * A `mutationResult`. `appliedVersion` is the highest transition version the client holds:
-   * if it already reaches the commit, the mutation completes at once.
+   * if it already reaches the commit, the mutation completes at once. `OUTCOME_UNKNOWN` leaves
+   * it pending: `resendAfterMs` says when `resendDue` will have it to re-send.
    */
   onResult(
     message: MutationResultMessage,
     appliedVersion: number,
-  ): { completed: MutationCompletion[]; messages: ClientMessage[] } {
+  ): { completed: MutationCompletion[]; messages: ClientMessage[]; resendAfterMs?: number } {
     const entry = this.entries.get(message.requestId);
     // An answer to a request already answered (a resend racing the first reply): ignore it.
     if (entry?.state !== "unanswered") return { completed: [], messages: [] };
+    if (!message.ok && message.error.code === "OUTCOME_UNKNOWN") {
+      const delay = Math.min(this.maxResendDelayMs, this.minResendDelayMs * 2 ** entry.unknownOutcomes);
+      this.entries.set(message.requestId, {
+        state: "outcomeUnknown",
+        requestId: entry.requestId,
+        name: entry.name,
+        args: entry.args,
+        unknownOutcomes: entry.unknownOutcomes + 1,
+        resendAt: this.now() + delay,
+      });
+      return { completed: [], messages: [], resendAfterMs: delay };
+    }
     if (!message.ok) {
       this.entries.delete(message.requestId);
       return {
@@ -112,6 +166,30 @@ export class MutationQueue {
       barrier: this.pingsSent,
     });
     return { completed: [], messages: [ping] };
+  }
+
+  /**
+   * The re-sends whose backoff is over, in call order (they are unanswered again), and when the
+   * next falls due (`resendAfterMs`, absent when none waits). Call it when a timer fires.
+   */
+  resendDue(): { messages: ClientMessage[]; resendAfterMs?: number } {
+    const now = this.now();
+    const messages: ClientMessage[] = [];
+    let next: number | undefined;
+    for (const entry of this.entries.values()) {
+      switch (entry.state) {
+        case "outcomeUnknown":
+          if (entry.resendAt <= now) messages.push(this.resend(entry));
+          else next = Math.min(next ?? entry.resendAt, entry.resendAt);
+          break;
+        case "unanswered":
+        case "committed":
+          break;
+        default:
+          entry satisfies never;
+      }
+    }
+    return next === undefined ? { messages } : { messages, resendAfterMs: next - now };
   }
 
   /** A transition reached `toVersion`: every commit at or below it is now reflected. */
@@ -148,6 +226,19 @@ export class MutationQueue {
   /** Mutations not yet complete, whether sent or waiting for a connection. */
   get pendingCount(): number {
     return this.entries.size;
+  }
+
+  private mutateMessage(requestId: string, name: string, args: WireValue): ClientMessage {
+    const message: ClientMessage = { type: "mutate", requestId, mutation: name, args };
+    if (this.clientId !== undefined) message.clientId = this.clientId;
+    return message;
+  }
+
+  /** Back to unanswered, keeping its place in call order, and the frame that re-sends it. */
+  private resend(entry: Extract<Entry, { state: "outcomeUnknown" }>): ClientMessage {
+    const { requestId, name, args, unknownOutcomes } = entry;
+    this.entries.set(requestId, { state: "unanswered", requestId, name, args, unknownOutcomes });
+    return this.mutateMessage(requestId, name, args);
   }
 
   private ping(): ClientMessage {

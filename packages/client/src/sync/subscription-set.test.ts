@@ -1,15 +1,14 @@
-import type { QueryUpdate, ServerMessage } from "@orrery/store/protocol";
+import type { ServerMessage } from "@orrery/store/protocol";
 import { describe, expect, it } from "vitest";
+import { OrreryClientError } from "../client-error";
+import { type UnhashedUpdate, withHashes } from "../testing/fake-server";
 import { SubscriptionSet } from "./subscription-set";
 
 type Transition = Extract<ServerMessage, { type: "transition" }>;
 
-const transition = (fromVersion: number, toVersion: number, updates: QueryUpdate[]): Transition => ({
-  type: "transition",
-  fromVersion,
-  toVersion,
-  updates,
-});
+/** A transition as the server sends it: each update gets a hash unless it names one. */
+const transition = (fromVersion: number, toVersion: number, updates: UnhashedUpdate[]): Transition =>
+  withHashes({ type: "transition", fromVersion, toVersion, updates }) as Transition;
 
 describe("SubscriptionSet", () => {
   it("shares one server subscription between identical queries, whatever the key order", () => {
@@ -118,21 +117,81 @@ describe("SubscriptionSet", () => {
     expect(set.result(a.token)).toEqual({ status: "value", value: ["x"], stale: true });
 
     expect(set.messagesForReconnect()).toEqual([
-      { type: "subscribe", id: "q1", query: "tasks:list", args: { list: "a" } },
-      { type: "subscribe", id: "q2", query: "tasks:list", args: { list: "b" } },
+      { type: "subscribe", id: "q1", query: "tasks:list", args: { list: "a" }, hash: 'value:["x"]' },
+      { type: "subscribe", id: "q2", query: "tasks:list", args: { list: "b" }, hash: 'value:["y"]' },
     ]);
-    // The new connection starts afresh, so its first transition may start anywhere...
+    // The new connection starts afresh, so its first transition may start anywhere; q2, which
+    // the server did not re-send (its hash matched), is current again too.
     expect(set.onTransition(transition(0, 12, [{ id: "q1", value: ["x", "z"] }]))).toEqual({
       kind: "applied",
-      changed: [a.token],
+      changed: [a.token, b.token],
     });
     expect(set.result(a.token)).toEqual({ status: "value", value: ["x", "z"], stale: false });
-    // ...but an unchanged result re-delivered at the new version is no longer stale either.
+    expect(set.result(b.token)).toEqual({ status: "value", value: ["y"], stale: false });
+    // An unchanged result re-delivered anyway (a server that ignores hashes) changes nothing.
     expect(set.onTransition(transition(12, 12, [{ id: "q2", value: ["y"] }]))).toEqual({
       kind: "applied",
-      changed: [b.token],
+      changed: [],
     });
     expect(set.result(b.token)).toEqual({ status: "value", value: ["y"], stale: false });
+  });
+
+  it("re-subscribes with the hash it holds, keeps an unchanged result and takes a changed one", () => {
+    const set = new SubscriptionSet();
+    const a = set.add("tasks:list", { list: "a" });
+    const b = set.add("tasks:list", { list: "b" });
+    const c = set.add("tasks:get", { id: "gone" });
+    set.onTransition(
+      transition(0, 10, [
+        { id: "q1", value: ["x"], hash: "ha" },
+        { id: "q2", value: ["y"], hash: "hb" },
+        { id: "q3", error: { code: "NOT_FOUND", message: "no task" }, hash: "hc" },
+      ]),
+    );
+    set.onDisconnect();
+    // Added while offline: it holds nothing, so it has no hash to send.
+    const d = set.add("tasks:count", {});
+    expect(set.messagesForReconnect()).toEqual([
+      { type: "subscribe", id: "q1", query: "tasks:list", args: { list: "a" }, hash: "ha" },
+      { type: "subscribe", id: "q2", query: "tasks:list", args: { list: "b" }, hash: "hb" },
+      { type: "subscribe", id: "q3", query: "tasks:get", args: { id: "gone" }, hash: "hc" },
+      { type: "subscribe", id: "q4", query: "tasks:count", args: {} },
+    ]);
+    // Held results stay shown (stale) until the new connection's first transition...
+    expect(set.result(a.token)).toMatchObject({ value: ["x"], stale: true });
+    // ...which carries only what changed (q2 and the new q4); q1 and q3 are current as held.
+    const outcome = set.onTransition(
+      transition(0, 15, [
+        { id: "q2", value: ["y", "z"], hash: "hb2" },
+        { id: "q4", value: 3, hash: "hd" },
+      ]),
+    );
+    expect(outcome.kind === "applied" && [...outcome.changed].sort()).toEqual(
+      [a.token, b.token, c.token, d.token].sort(),
+    );
+    expect(set.result(a.token)).toEqual({ status: "value", value: ["x"], stale: false });
+    expect(set.result(b.token)).toEqual({ status: "value", value: ["y", "z"], stale: false });
+    expect(set.result(c.token)).toMatchObject({ status: "error", stale: false });
+    expect(set.result(d.token)).toEqual({ status: "value", value: 3, stale: false });
+    // The next reconnect sends the newest hashes.
+    set.onDisconnect();
+    expect(set.messagesForReconnect().map((m) => m.type === "subscribe" && m.hash)).toEqual([
+      "ha",
+      "hb2",
+      "hc",
+      "hd",
+    ]);
+  });
+
+  it("sends no hash for a result that is not the server's", () => {
+    const set = new SubscriptionSet();
+    set.add("tasks:list", {});
+    set.onTransition(transition(0, 1, [{ id: "q1", value: [], hash: "h1" }]));
+    set.onQueryError("q1", new OrreryClientError("UNKNOWN_ID", "gone"));
+    set.onDisconnect();
+    expect(set.messagesForReconnect()).toEqual([
+      { type: "subscribe", id: "q1", query: "tasks:list", args: {} },
+    ]);
   });
 
   it("never goes back past a version seen on an earlier connection", () => {

@@ -20,6 +20,11 @@ interface Subscription extends SubscriptionEntry {
   result: QueryResult | undefined;
   /** Canonical JSON of the last update, so a re-delivered identical result notifies no one. */
   resultKey: string | undefined;
+  /**
+   * The server's hash of `result`, sent back when re-subscribing after a reconnect so the
+   * server skips the result if it did not change. Unset when `result` is not the server's.
+   */
+  hash: string | undefined;
 }
 
 export type TransitionOutcome =
@@ -49,6 +54,12 @@ export class SubscriptionSet {
    * afresh, so the first transition's `fromVersion` need not continue the previous one's.
    */
   private freshConnection = true;
+  /**
+   * Ids re-subscribed with the hash of the result they hold. The server sends nothing for
+   * those whose result is unchanged, so the first transition on the new connection (which
+   * tells which version the server holds) makes their held results current again.
+   */
+  private readonly resumed = new Set<string>();
 
   /** Adds a listener's interest; only the first interest in a (name, args) subscribes. */
   add(name: string, args: WireValue): { token: string; messages: ClientMessage[] } {
@@ -70,6 +81,7 @@ export class SubscriptionSet {
       refs: 1,
       result: undefined,
       resultKey: undefined,
+      hash: undefined,
     };
     this.byToken.set(token, subscription);
     this.byId.set(id, subscription);
@@ -100,6 +112,8 @@ export class SubscriptionSet {
       // Updates for ids unsubscribed meanwhile are expected and dropped.
       const subscription = this.byId.get(update.id);
       if (!subscription) continue;
+      this.resumed.delete(update.id);
+      subscription.hash = typeof update.hash === "string" ? update.hash : undefined;
       const key =
         "error" in update
           ? `error:${update.error.code}:${update.error.message}`
@@ -112,6 +126,14 @@ export class SubscriptionSet {
           : { status: "value", value: fromWire(update.value), stale: false };
       changed.push(subscription.token);
     }
+    // Resumed results the server did not re-send are unchanged: current as of this version.
+    for (const id of this.resumed) {
+      const subscription = this.byId.get(id);
+      if (!subscription?.result?.stale) continue;
+      subscription.result = { ...subscription.result, stale: false };
+      changed.push(subscription.token);
+    }
+    this.resumed.clear();
     this.appliedVersion = message.toVersion;
     this.freshConnection = false;
     return { kind: "applied", changed };
@@ -123,12 +145,15 @@ export class SubscriptionSet {
     if (!subscription) return null;
     subscription.result = { status: "error", error, stale: false };
     subscription.resultKey = undefined;
+    subscription.hash = undefined;
+    this.resumed.delete(id);
     return subscription.token;
   }
 
   /** The connection dropped: results stay shown, marked stale until re-delivered. */
   onDisconnect(): string[] {
     this.freshConnection = true;
+    this.resumed.clear();
     const changed: string[] = [];
     for (const subscription of this.byToken.values()) {
       if (subscription.result && !subscription.result.stale) {
@@ -139,12 +164,19 @@ export class SubscriptionSet {
     return changed;
   }
 
-  /** A new connection knows no subscriptions: subscribe to all of them again, same ids. */
+  /**
+   * A new connection knows no subscriptions: subscribe to all of them again, same ids, each
+   * with the hash of the result it holds, so the server sends only results that changed.
+   */
   messagesForReconnect(): ClientMessage[] {
     this.freshConnection = true;
-    return [...this.byToken.values()].map(
-      (s): ClientMessage => ({ type: "subscribe", id: s.id, query: s.name, args: s.args }),
-    );
+    this.resumed.clear();
+    return [...this.byToken.values()].map((s): ClientMessage => {
+      if (s.result === undefined || s.hash === undefined)
+        return { type: "subscribe", id: s.id, query: s.name, args: s.args };
+      this.resumed.add(s.id);
+      return { type: "subscribe", id: s.id, query: s.name, args: s.args, hash: s.hash };
+    });
   }
 
   result(token: string): QueryResult | undefined {

@@ -1,6 +1,7 @@
 import { functionReference, type QueryReference } from "@orrery/store";
 import type { ServerMessage } from "@orrery/store/protocol";
 import { describe, expect, it } from "vitest";
+import { type UnhashedUpdate, withHashes } from "../testing/fake-server";
 import { SyncEngine } from "./sync-engine";
 
 interface Task {
@@ -14,11 +15,8 @@ const engine = () => {
   return new SyncEngine({ newRequestId: () => `m${++n}` });
 };
 
-const transition = (
-  fromVersion: number,
-  toVersion: number,
-  updates: Extract<ServerMessage, { type: "transition" }>["updates"],
-): ServerMessage => ({ type: "transition", fromVersion, toVersion, updates });
+const transition = (fromVersion: number, toVersion: number, updates: UnhashedUpdate[]): ServerMessage =>
+  withHashes({ type: "transition", fromVersion, toVersion, updates });
 
 const shown = (sync: SyncEngine, token: string) => {
   const result = sync.result(token);
@@ -65,7 +63,7 @@ describe("SyncEngine", () => {
     expect(sync.onClose().changed).toEqual([token]);
     expect(sync.result(token)).toEqual({ status: "value", value: [{ text: "x" }], stale: true });
     expect(sync.onOpen().messages).toEqual([
-      { type: "subscribe", id: "q1", query: "tasks:list", args: { list: "a" } },
+      { type: "subscribe", id: "q1", query: "tasks:list", args: { list: "a" }, hash: 'value:[{"text":"x"}]' },
     ]);
     const effects = sync.receive(transition(0, 5, [{ id: "q1", value: [{ text: "x" }, { text: "y" }] }]));
     expect(effects.changed).toEqual([token]);
@@ -177,6 +175,68 @@ describe("SyncEngine", () => {
       expect(sync.pendingMutations).toBe(0);
       // count was not re-sent (the server had not pushed it yet): it shows the server's again.
       expect(sync.receive(transition(12, 12, [{ id: "q2", value: 2 }])).changed).toHaveLength(1);
+    });
+
+    it("keeps the layer and re-sends after OUTCOME_UNKNOWN, then settles on the real answer", () => {
+      const clock = { now: 0 };
+      let n = 0;
+      const sync = new SyncEngine({
+        newRequestId: () => `m${++n}`,
+        clientId: "client-1",
+        now: () => clock.now,
+      });
+      sync.onOpen();
+      const list = sync.subscribe("tasks:list", { list: "a" }).token;
+      sync.receive(transition(0, 10, [{ id: "q1", value: [{ text: "server" }] }]));
+      const { requestId, messages } = sync.mutate("tasks:add", { list: "a", text: "mine" }, (store) => {
+        const tasks = store.getQuery(listTasks, { list: "a" }) ?? [];
+        store.setQuery(listTasks, { list: "a" }, [...tasks, { text: "mine" }]);
+      });
+      const unknown = {
+        type: "mutationResult",
+        requestId,
+        ok: false,
+        error: { code: "OUTCOME_UNKNOWN", message: "retry with the same request id" },
+      } as const;
+
+      const first = sync.receive(unknown);
+      expect(first).toMatchObject({ completed: [], changed: [], messages: [], resendAfterMs: 500 });
+      expect(shown(sync, list)).toEqual([{ text: "server" }, { text: "mine" }]);
+      expect(sync.pendingMutations).toBe(1);
+
+      clock.now = 500;
+      const resent = sync.resendDue();
+      expect(resent.messages).toEqual(messages);
+      expect(resent.messages).toEqual([
+        {
+          type: "mutate",
+          requestId,
+          mutation: "tasks:add",
+          args: { list: "a", text: "mine" },
+          clientId: "client-1",
+        },
+      ]);
+      expect(resent.resendAfterMs).toBeNull();
+      // Still unknown: a longer wait.
+      expect(sync.receive(unknown).resendAfterMs).toBe(1000);
+      clock.now = 1499;
+      expect(sync.resendDue()).toMatchObject({ messages: [], resendAfterMs: 1 });
+      // Offline when due: nothing is sent, and the next connection sends it.
+      sync.onClose();
+      clock.now = 1500;
+      expect(sync.resendDue().messages).toEqual([]);
+      expect(sync.onOpen().messages).toEqual([expect.objectContaining({ type: "subscribe" }), ...messages]);
+
+      sync.receive({ type: "mutationResult", requestId, ok: true, value: "t2", commitVersion: 11 });
+      const settled = sync.receive(
+        transition(0, 11, [{ id: "q1", value: [{ text: "server" }, { text: "mine" }] }]),
+      );
+      expect(settled.completed).toEqual([{ requestId, ok: true, value: "t2", commitVersion: 11 }]);
+      expect(sync.pendingMutations).toBe(0);
+      expect(
+        sync.receive({ type: "mutationResult", requestId, ok: true, value: "t2", commitVersion: 11 })
+          .completed,
+      ).toEqual([]);
     });
 
     it("settles on the barrier pong when the commit changed none of this client's queries", () => {

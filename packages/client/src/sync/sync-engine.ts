@@ -1,7 +1,7 @@
 import { type ClientMessage, type ServerMessage, toWire } from "@orrery/store/protocol";
 import { OrreryClientError } from "../client-error";
 import type { QueryResult } from "../query-result";
-import { type MutationCompletion, MutationQueue } from "./mutation-queue";
+import { type MutationCompletion, MutationQueue, type ResendBackoff } from "./mutation-queue";
 import { type OptimisticLocalStore, OptimisticUpdates } from "./optimistic-updates";
 import { SubscriptionSet } from "./subscription-set";
 
@@ -17,6 +17,11 @@ export interface SyncEffects {
   reconnect: boolean;
   /** Server errors that belong to no query or mutation. */
   errors: OrreryClientError[];
+  /**
+   * A mutation answered `OUTCOME_UNKNOWN` waits to be re-sent: call `resendDue()` in this many
+   * ms (a timer already set to fire sooner can stay; `resendDue` says when the next is due).
+   */
+  resendAfterMs: number | null;
 }
 
 const noEffects = (): SyncEffects => ({
@@ -25,6 +30,7 @@ const noEffects = (): SyncEffects => ({
   completed: [],
   reconnect: false,
   errors: [],
+  resendAfterMs: null,
 });
 
 /**
@@ -40,9 +46,21 @@ export class SyncEngine {
   private connected = false;
 
   constructor(
-    options: { newRequestId?: () => string; onOptimisticUpdateError?: (error: unknown) => void } = {},
+    options: {
+      newRequestId?: () => string;
+      /** Sent with every mutation, to scope its request id (see `MutationQueue`). */
+      clientId?: string;
+      onOptimisticUpdateError?: (error: unknown) => void;
+      /** The clock that times re-sends after `OUTCOME_UNKNOWN`; `Date.now` by default. */
+      now?: () => number;
+      /** Backoff of those re-sends: 500 ms doubling to 10 s by default. */
+      resendBackoff?: ResendBackoff;
+    } = {},
   ) {
-    this.mutations = new MutationQueue(options.newRequestId);
+    this.mutations = new MutationQueue(options.newRequestId, options.clientId, {
+      now: options.now,
+      resend: options.resendBackoff,
+    });
     this.optimistic = new OptimisticUpdates(options.onOptimisticUpdateError);
   }
 
@@ -111,6 +129,15 @@ export class SyncEngine {
     return effects;
   }
 
+  /**
+   * The caller's re-send timer fired: re-sends the mutations whose `OUTCOME_UNKNOWN` backoff is
+   * over (same requestId and clientId; offline they go on the next connect instead).
+   */
+  resendDue(): SyncEffects {
+    const { messages, resendAfterMs } = this.mutations.resendDue();
+    return { ...noEffects(), messages: this.outgoing(messages), resendAfterMs: resendAfterMs ?? null };
+  }
+
   receive(message: ServerMessage): SyncEffects {
     const effects = noEffects();
     switch (message.type) {
@@ -138,10 +165,12 @@ export class SyncEngine {
       case "mutationResult": {
         // With no queries there is nothing the write must show up in: it is complete.
         const held = this.subscriptions.size === 0 ? Number.POSITIVE_INFINITY : this.subscriptions.version;
-        const { completed, messages } = this.mutations.onResult(message, held);
+        // OUTCOME_UNKNOWN completes nothing: the mutation (and its optimistic layer) stays.
+        const { completed, messages, resendAfterMs } = this.mutations.onResult(message, held);
         effects.completed = completed;
         effects.messages = this.outgoing(messages);
         effects.changed = this.settle(completed);
+        effects.resendAfterMs = resendAfterMs ?? null;
         break;
       }
       case "pong": {

@@ -3,10 +3,42 @@ import {
   type ClientMessage,
   encodeServerMessage,
   parseClientMessage,
+  type QueryUpdate,
   type ServerMessage,
+  type WireError,
   type WireValue,
 } from "@orrery/store/protocol";
+import { canonicalJson } from "../canonical-json";
 import type { WebSocketConstructor } from "../orrery-client";
+
+type Transition = Extract<ServerMessage, { type: "transition" }>;
+/** An update as a test writes it: the fake server adds the `hash` when it is left out. */
+export type UnhashedUpdate =
+  | { id: string; value: WireValue; hash?: string }
+  | { id: string; error: WireError; hash?: string };
+
+/** A server message, except that a transition's updates may leave out `hash`. */
+export type FakeServerMessage =
+  | Exclude<ServerMessage, Transition>
+  | (Omit<Transition, "updates"> & { updates: UnhashedUpdate[] });
+
+/** The hash a fake server gives a result: any string that changes with the result will do. */
+export function fakeHash(update: { value: WireValue } | { error: WireError }): string {
+  return "error" in update
+    ? `error:${update.error.code}:${update.error.message}`
+    : `value:${canonicalJson(update.value)}`;
+}
+
+/** Fills in the `hash` of each update that has none, as the real server always sends one. */
+export function withHashes(message: FakeServerMessage): ServerMessage {
+  if (message.type !== "transition") return message;
+  return {
+    ...message,
+    updates: message.updates.map(
+      (update): QueryUpdate => ({ ...update, hash: update.hash ?? fakeHash(update) }),
+    ),
+  };
+}
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -28,8 +60,9 @@ export class FakeConnection {
 
   constructor(private readonly socket: FakeSocket) {}
 
-  send(message: ServerMessage): void {
-    this.socket.deliver(encodeServerMessage(message));
+  /** Sends a message; a transition's updates get a hash when they have none. */
+  send(message: FakeServerMessage): void {
+    this.socket.deliver(encodeServerMessage(withHashes(message)));
   }
 
   /** Sends a raw frame, for frames that are not messages. */
