@@ -1,4 +1,11 @@
-import { GuardFailedError, OrreryError, postgresDialect, type SqlExec, type SqlResult } from "@orrery/store";
+import {
+  GuardFailedError,
+  NotSentError,
+  OrreryError,
+  postgresDialect,
+  type SqlExec,
+  type SqlResult,
+} from "@orrery/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isConnectionError, type LazyExec, lazyExec } from "../src/global";
 import { mysqlUrl, pgUrl } from "./databases";
@@ -46,6 +53,24 @@ function counted(failures: unknown[]): { lazy: LazyExec<number>; disposed: numbe
 }
 
 describe("lazyExec", () => {
+  it("says a batch that could not connect was never sent, and leaves one that lost its connection open", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    const pgTimeout = Object.assign(new Error("write CONNECT_TIMEOUT"), { code: "CONNECT_TIMEOUT" });
+    const mysqlTimeout = Object.assign(new Error("connect ETIMEDOUT"), {
+      code: "ETIMEDOUT",
+      syscall: "connect",
+    });
+    const reset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+    const readTimeout = Object.assign(new Error("read ETIMEDOUT"), { code: "ETIMEDOUT", syscall: "read" });
+    const { lazy } = counted([refused, pgTimeout, mysqlTimeout, reset, readTimeout]);
+    for (let i = 0; i < 3; i++) await expect(lazy.batch([statement])).rejects.toBeInstanceOf(NotSentError);
+    for (let i = 0; i < 2; i++) {
+      const failure = lazy.batch([statement]);
+      await expect(failure).rejects.toMatchObject({ code: "UNAVAILABLE" });
+      await expect(failure).rejects.not.toBeInstanceOf(NotSentError);
+    }
+  });
+
   it("builds nothing until used, then builds once for concurrent callers and keeps the build", async () => {
     const { lazy } = counted([]);
     expect(lazy.builds).toBe(0);

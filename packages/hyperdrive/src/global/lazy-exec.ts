@@ -101,8 +101,10 @@ const NOT_CONNECTED_CODES = new Set([
 ]);
 
 export function isNotConnected(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && NOT_CONNECTED_CODES.has(code);
+  const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
+  if (typeof code !== "string") return false;
+  // mysql2's connect timeout is ETIMEDOUT with syscall "connect"; a read timeout is not.
+  return NOT_CONNECTED_CODES.has(code) || (code === "ETIMEDOUT" && syscall === "connect");
 }
 
 function messageOf(error: unknown): string {
