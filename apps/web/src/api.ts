@@ -1,4 +1,4 @@
-import { type AppApi, createApi } from "@orrery/store";
+import { type AppApi, createApi } from "@orrery/protocol";
 import type { App } from "@orrery/worker/app";
 
 /** Typed references to the worker's functions: `api.tasks.list` names "tasks:list". */

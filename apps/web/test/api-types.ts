@@ -4,7 +4,7 @@
  */
 import type { OrreryClient } from "@orrery/client";
 import type { useMutation, useQuery } from "@orrery/client/react";
-import type { FunctionArgs, FunctionReturn } from "@orrery/store";
+import type { FunctionArgs, FunctionReturn } from "@orrery/protocol";
 import { api } from "../src/api";
 
 type Task = FunctionReturn<typeof api.tasks.list>[number];

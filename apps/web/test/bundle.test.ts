@@ -21,15 +21,24 @@ async function bundledSources(): Promise<string[]> {
 }
 
 describe("the page's production bundle", () => {
-  it("takes only the protocol and function references from @orrery/store, not the engine", async () => {
+  it("takes the protocol and function references from @orrery/protocol, and nothing of the engine", async () => {
     const sources = await bundledSources();
-    const fromStore = sources
-      .map((source) => /packages\/store\/src\/(.*)$/.exec(source)?.[1])
-      .filter((path) => path !== undefined)
-      .sort();
-    // `createApi` and the wire format; `"sideEffects": false` in @orrery/store lets the
-    // bundler drop everything else its index re-exports (dialects, commit log, drizzle…).
-    expect(fromStore).toEqual(["functions/reference.ts", "protocol/protocol.ts", "protocol/wire-value.ts"]);
+    const under = (dir: string) =>
+      sources
+        .map((source) => new RegExp(`packages/${dir}/src/(.*)$`).exec(source)?.[1])
+        .filter((path) => path !== undefined)
+        .sort();
+    // `createApi`, the messages and the wire format (base64, and OrreryError for a bad tag);
+    // not the error table or the HTTP helpers: `"sideEffects": false` lets the bundler drop them.
+    expect(under("protocol")).toEqual([
+      "base64.ts",
+      "function-reference.ts",
+      "orrery-error.ts",
+      "protocol.ts",
+      "wire-value.ts",
+    ]);
+    // Neither the page nor @orrery/client depends on @orrery/store any more: none of its files.
+    expect(under("store")).toEqual([]);
     expect(sources.filter((source) => /drizzle-orm|packages\/schema\//.test(source))).toEqual([]);
     // Nothing of the worker: its app is imported for types only.
     expect(sources.filter((source) => source.includes("apps/worker"))).toEqual([]);

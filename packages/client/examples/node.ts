@@ -3,7 +3,7 @@
  *   ORRERY_URL=http://localhost:8787 node --experimental-strip-types examples/node.ts
  * Node 20 has no global WebSocket (22 does), so the `ws` package's class is passed in.
  */
-import { createApi, type FunctionReference } from "@orrery/store";
+import { createApi, type FunctionReference } from "@orrery/protocol";
 import WebSocket from "ws";
 import { OrreryClient } from "../src/index";
 

@@ -1,4 +1,4 @@
-import { toWire, type WireValue } from "@orrery/store/protocol";
+import { toWire, type WireValue } from "@orrery/protocol";
 
 /**
  * JSON with object keys sorted at every depth, so `{a, b}` and `{b, a}` name the same query

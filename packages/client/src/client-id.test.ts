@@ -1,4 +1,4 @@
-import { functionReference } from "@orrery/store";
+import { functionReference } from "@orrery/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CLIENT_ID_STORAGE_KEY, type ClientIdStorage, resolveClientId } from "./client-id";
 import { OrreryClient, type OrreryClientOptions } from "./orrery-client";

@@ -1,4 +1,4 @@
-import { MAX_ID_LENGTH } from "@orrery/store/protocol";
+import { MAX_ID_LENGTH } from "@orrery/protocol";
 
 /** Where a browser keeps the generated client id, shared by every client of the origin. */
 export const CLIENT_ID_STORAGE_KEY = "orrery:clientId";

@@ -1,9 +1,9 @@
-import { functionReference } from "@orrery/store";
+import { functionReference } from "@orrery/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { OrreryClientError } from "./client-error";
 import type { ConnectionState } from "./connection-state";
 import { OrreryClient, type OrreryClientOptions } from "./orrery-client";
-import { FakeServer } from "./testing/fake-server";
+import { FakeServer, fakeHash } from "./testing/fake-server";
 
 interface Task {
   _id: string;
@@ -126,7 +126,13 @@ describe("OrreryClient", () => {
     await vi.waitFor(() => expect(server.openCount).toBe(1));
     // With the hash of the result it holds, so the server can skip it if unchanged.
     expect(server.current.received).toEqual([
-      { type: "subscribe", id: "q1", query: "tasks:list", args: { list: "inbox" }, hash: "value:[]" },
+      {
+        type: "subscribe",
+        id: "q1",
+        query: "tasks:list",
+        args: { list: "inbox" },
+        hash: fakeHash({ value: [] }),
+      },
     ]);
     server.current.send({
       type: "transition",
@@ -151,16 +157,16 @@ describe("OrreryClient", () => {
       fromVersion: 0,
       toVersion: 4,
       updates: [
-        { id: "q1", value: [{ _id: "t1", text: "milk" }], hash: "h-inbox-4" },
-        { id: "q2", value: [], hash: "h-done-4" },
+        { id: "q1", value: [{ _id: "t1", text: "milk" }], hash: "hinbox4" },
+        { id: "q2", value: [], hash: "hdone4" },
       ],
     });
 
     server.current.drop();
     await vi.waitFor(() => expect(server.openCount).toBe(1));
     expect(server.current.received).toEqual([
-      { type: "subscribe", id: "q1", query: "tasks:list", args: { list: "inbox" }, hash: "h-inbox-4" },
-      { type: "subscribe", id: "q2", query: "tasks:list", args: { list: "done" }, hash: "h-done-4" },
+      { type: "subscribe", id: "q1", query: "tasks:list", args: { list: "inbox" }, hash: "hinbox4" },
+      { type: "subscribe", id: "q2", query: "tasks:list", args: { list: "done" }, hash: "hdone4" },
     ]);
     expect(client.queryResult(api.tasks.list, { list: "inbox" })).toMatchObject({ stale: true });
     inbox.mockClear();
@@ -171,7 +177,7 @@ describe("OrreryClient", () => {
       type: "transition",
       fromVersion: 0,
       toVersion: 7,
-      updates: [{ id: "q2", value: [{ _id: "t2", text: "eggs" }], hash: "h-done-7" }],
+      updates: [{ id: "q2", value: [{ _id: "t2", text: "eggs" }], hash: "hdone7" }],
     });
     expect(client.queryResult(api.tasks.list, { list: "inbox" })).toEqual({
       status: "value",
@@ -193,7 +199,7 @@ describe("OrreryClient", () => {
     // Nothing changed before the next reconnect: one empty transition settles everything.
     server.current.drop();
     await vi.waitFor(() => expect(server.openCount).toBe(1));
-    expect(server.current.ofType("subscribe").map((m) => m.hash)).toEqual(["h-inbox-4", "h-done-7"]);
+    expect(server.current.ofType("subscribe").map((m) => m.hash)).toEqual(["hinbox4", "hdone7"]);
     server.current.send({ type: "transition", fromVersion: 0, toVersion: 7, updates: [] });
     expect(client.queryResult(api.tasks.list, { list: "inbox" })).toMatchObject({ stale: false });
     expect(client.queryResult(api.tasks.list, { list: "done" })).toEqual({

@@ -4,8 +4,8 @@ import type {
   FunctionReturn,
   MutationReference,
   QueryReference,
-} from "@orrery/store";
-import { encodeClientMessage, fromWire, parseServerMessage, toWire } from "@orrery/store/protocol";
+} from "@orrery/protocol";
+import { encodeClientMessage, fromWire, parseServerMessage, toWire } from "@orrery/protocol";
 import { WebSocket as ReconnectingWebSocket } from "partysocket";
 import { queryTokenOf } from "./canonical-json";
 import { OrreryClientError } from "./client-error";

@@ -1,5 +1,5 @@
-import { functionReference, type PaginationOptions, type PaginationResult } from "@orrery/store";
-import type { ClientMessage, WireValue } from "@orrery/store/protocol";
+import type { ClientMessage, WireValue } from "@orrery/protocol";
+import { functionReference, type PaginationOptions, type PaginationResult } from "@orrery/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { OrreryClient } from "./orrery-client";
 import { PaginatedQuery } from "./paginated-query";

@@ -4,7 +4,7 @@ import type {
   PaginationOptions,
   PaginationResult,
   QueryReference,
-} from "@orrery/store";
+} from "@orrery/protocol";
 import { queryTokenOf } from "./canonical-json";
 import { OrreryClientError } from "./client-error";
 import type { OrreryClient } from "./orrery-client";

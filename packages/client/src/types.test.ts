@@ -1,4 +1,4 @@
-import { functionReference } from "@orrery/store";
+import { functionReference } from "@orrery/protocol";
 import { describe, expectTypeOf, it } from "vitest";
 import type { OrreryClient } from "./orrery-client";
 import type { QueryResult } from "./query-result";

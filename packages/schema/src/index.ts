@@ -22,7 +22,15 @@ export {
   type SystemFieldName,
   type SystemFields,
 } from "./system-fields";
-export { orrerySystemTables, systemTablesDdl } from "./system-tables";
+export {
+  orrerySystemTables,
+  SYSTEM_TABLES,
+  type SystemTable,
+  type SystemTableName,
+  type SystemTableSide,
+  systemTableNames,
+  systemTablesDdl,
+} from "./system-tables";
 export {
   BY_CREATION_TIME,
   BY_ID,

@@ -1,142 +1,221 @@
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { BuildColumns, NotNull } from "drizzle-orm";
+import {
+  type AnySQLiteColumn,
+  index,
+  integer,
+  primaryKey,
+  type SQLiteColumnBuilderBase,
+  type SQLiteIntegerBuilderInitial,
+  type SQLiteTableWithColumns,
+  type SQLiteTextBuilderInitial,
+  sqliteTable,
+  text,
+} from "drizzle-orm/sqlite-core";
 import type { Engine } from "./columns";
 import { MYSQL_TABLE_OPTIONS, quoteIdentifier } from "./ddl";
 
-/** The commit log: one row per document written by commit `version` of a namespace. */
-const commits = sqliteTable(
-  "_orrery_commits",
-  {
-    namespace: text("namespace").notNull(),
-    version: integer("version").notNull(),
-    seq: integer("seq").notNull(),
-    tableName: text("table_name").notNull(),
-    docId: text("doc_id").notNull(),
-    op: text("op").notNull(),
-    committedAt: integer("committed_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.namespace, t.version, t.seq] })],
-);
-
-/** Per-namespace key/value state (such as the latest commit version). */
-const meta = sqliteTable(
-  "_orrery_meta",
-  {
-    namespace: text("namespace").notNull(),
-    key: text("key").notNull(),
-    value: text("value").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.namespace, t.key] })],
-);
-
-/** Results of mutations by client request id, so a retried request runs once. */
-const requests = sqliteTable(
-  "_orrery_requests",
-  {
-    namespace: text("namespace").notNull(),
-    requestId: text("request_id").notNull(),
-    result: text("result").notNull(),
-    commitVersion: integer("commit_version"),
-    createdAt: integer("created_at").notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.namespace, t.requestId] }),
-    index("_orrery_requests__by_created_at").on(t.namespace, t.createdAt),
-  ],
-);
-
-/**
- * Commit markers, kept beside `.global()` tables in the external engine: a commit that spans
- * the namespace's Durable Object and the external database writes its marker in the external
- * transaction, so after a lost reply the store can tell whether that transaction landed.
+/*
+ * The store's own tables, declared once in `SYSTEM_TABLE_SPECS`. Everything else derives
+ * from it: the drizzle tables (`orrerySystemTables`, which drizzle-kit turns into the app's
+ * migrations), the DDL for every engine (`systemTablesDdl`), the names the store's SQL uses
+ * (`SYSTEM_TABLES`) and the list of table names (`systemTableNames`).
  */
-const commitMarkers = sqliteTable(
-  "_orrery_commit_markers",
-  {
-    namespace: text("namespace").notNull(),
-    commitId: text("commit_id").notNull(),
-    version: integer("version").notNull(),
-    state: text("state").notNull(),
-    createdAt: integer("created_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.namespace, t.commitId] })],
-);
-
-/** Drizzle definitions of the store's own tables; export them beside the app's tables for drizzle-kit. */
-export const orrerySystemTables = {
-  _orrery_commits: commits,
-  _orrery_meta: meta,
-  _orrery_requests: requests,
-  _orrery_commit_markers: commitMarkers,
-} as const;
 
 // key: short text that takes part in keys; long: unbounded text; int: 64-bit integer.
 type SystemColumnType = "key" | "long" | "int";
 
+/** A column: its type, NOT NULL unless declared `{ type, nullable: true }`. */
+type SystemColumnDecl = SystemColumnType | { readonly type: SystemColumnType; readonly nullable: true };
+
 /** Where a system table lives: with the store's home (the Durable Object) or beside `.global()` tables. */
-type SystemTableSide = "home" | "global";
+export type SystemTableSide = "home" | "global";
 
 interface SystemTableSpec {
-  name: string;
-  side: SystemTableSide;
-  columns: [name: string, type: SystemColumnType, nullable?: boolean][];
-  primaryKey: string[];
-  indexes: { name: string; columns: string[] }[];
+  readonly name: string;
+  readonly side: SystemTableSide;
+  /** Column name → type, in table order. */
+  readonly columns: Readonly<Record<string, SystemColumnDecl>>;
+  readonly primaryKey: readonly string[];
+  readonly indexes: readonly { readonly name: string; readonly columns: readonly string[] }[];
 }
 
-const SYSTEM_TABLE_SPECS: SystemTableSpec[] = [
-  {
+/** One table's spec, as written; its primary key and indexes may only name its columns. */
+function systemTable<
+  const Name extends `_orrery_${string}`,
+  const Side extends SystemTableSide,
+  const Columns extends Record<string, SystemColumnDecl>,
+>(spec: {
+  name: Name;
+  side: Side;
+  columns: Columns;
+  primaryKey: readonly (keyof Columns & string)[];
+  indexes: readonly { name: string; columns: readonly (keyof Columns & string)[] }[];
+}): {
+  readonly name: Name;
+  readonly side: Side;
+  readonly columns: Columns;
+  readonly primaryKey: SystemTableSpec["primaryKey"];
+  readonly indexes: SystemTableSpec["indexes"];
+} {
+  return spec;
+}
+
+const SYSTEM_TABLE_SPECS = {
+  /** The commit log: one row per document written by commit `version` of a namespace. */
+  commits: systemTable({
     name: "_orrery_commits",
     side: "home",
-    columns: [
-      ["namespace", "key"],
-      ["version", "int"],
-      ["seq", "int"],
-      ["table_name", "key"],
-      ["doc_id", "key"],
-      ["op", "key"],
-      ["committed_at", "int"],
-    ],
+    columns: {
+      namespace: "key",
+      version: "int",
+      seq: "int",
+      table_name: "key",
+      doc_id: "key",
+      op: "key",
+      committed_at: "int",
+    },
     primaryKey: ["namespace", "version", "seq"],
     indexes: [],
-  },
-  {
+  }),
+  /** Per-namespace key/value state (such as the latest commit version). */
+  meta: systemTable({
     name: "_orrery_meta",
     side: "home",
-    columns: [
-      ["namespace", "key"],
-      ["key", "key"],
-      ["value", "long"],
-    ],
+    columns: {
+      namespace: "key",
+      key: "key",
+      value: "long",
+    },
     primaryKey: ["namespace", "key"],
     indexes: [],
-  },
-  {
+  }),
+  /** Results of mutations by client request id, so a retried request runs once. */
+  requests: systemTable({
     name: "_orrery_requests",
     side: "home",
-    columns: [
-      ["namespace", "key"],
-      ["request_id", "key"],
-      ["result", "long"],
-      ["commit_version", "int", true],
-      ["created_at", "int"],
-    ],
+    columns: {
+      namespace: "key",
+      request_id: "key",
+      result: "long",
+      commit_version: { type: "int", nullable: true },
+      created_at: "int",
+    },
     primaryKey: ["namespace", "request_id"],
     indexes: [{ name: "_orrery_requests__by_created_at", columns: ["namespace", "created_at"] }],
-  },
-  {
+  }),
+  /**
+   * Commit markers, kept beside `.global()` tables in the external engine: a commit that spans
+   * the namespace's Durable Object and the external database writes its marker in the external
+   * transaction, so after a lost reply the store can tell whether that transaction landed.
+   */
+  commitMarkers: systemTable({
     name: "_orrery_commit_markers",
     side: "global",
-    columns: [
-      ["namespace", "key"],
-      ["commit_id", "key"],
-      ["version", "int"],
-      ["state", "key"],
-      ["created_at", "int"],
-    ],
+    columns: {
+      namespace: "key",
+      commit_id: "key",
+      version: "int",
+      state: "key",
+      created_at: "int",
+    },
     primaryKey: ["namespace", "commit_id"],
     indexes: [],
-  },
-];
+  }),
+} as const;
+
+type Specs = typeof SYSTEM_TABLE_SPECS;
+type SystemTableKey = keyof Specs;
+/** The name of one of the store's own tables, such as `"_orrery_commits"`. */
+export type SystemTableName = Specs[SystemTableKey]["name"];
+
+const SPEC_LIST: readonly SystemTableSpec[] = Object.values(SYSTEM_TABLE_SPECS);
+
+const columnTypeOf = (decl: SystemColumnDecl): SystemColumnType =>
+  typeof decl === "string" ? decl : decl.type;
+const isNullable = (decl: SystemColumnDecl): boolean => typeof decl !== "string";
+
+// `table_name` → `tableName`: the drizzle tables' keys and `SYSTEM_TABLES`' column keys.
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+const camelCase = (name: string): string =>
+  name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+// ---- Names for the store's SQL ----
+
+/** A system table's name and its columns' names, keyed by their camelCase spelling. */
+export type SystemTable<Key extends SystemTableKey = SystemTableKey> = {
+  readonly name: Specs[Key]["name"];
+  readonly side: Specs[Key]["side"];
+  readonly columns: { readonly [C in keyof Specs[Key]["columns"] & string as CamelCase<C>]: C };
+};
+
+/**
+ * The names the store's SQL uses: `SYSTEM_TABLES.commits.name` is `"_orrery_commits"`,
+ * `SYSTEM_TABLES.commits.columns.tableName` is `"table_name"`.
+ */
+export const SYSTEM_TABLES = Object.fromEntries(
+  Object.entries(SYSTEM_TABLE_SPECS).map(([key, spec]: [string, SystemTableSpec]) => [
+    key,
+    {
+      name: spec.name,
+      side: spec.side,
+      columns: Object.fromEntries(Object.keys(spec.columns).map((column) => [camelCase(column), column])),
+    },
+  ]),
+) as { readonly [Key in SystemTableKey]: SystemTable<Key> };
+
+/** Names of the store's own tables, in declaration order: all of them, or one side's. */
+export function systemTableNames(side?: SystemTableSide): SystemTableName[] {
+  return SPEC_LIST.filter((spec) => !side || spec.side === side).map((spec) => spec.name as SystemTableName);
+}
+
+// ---- Drizzle (sqlite-core) tables, for drizzle-kit ----
+
+type DrizzleBuilder<Name extends string, Decl> = Decl extends SystemColumnType
+  ? NotNull<DrizzleBaseBuilder<Name, Decl>>
+  : Decl extends { readonly type: infer T extends SystemColumnType }
+    ? DrizzleBaseBuilder<Name, T>
+    : never;
+type DrizzleBaseBuilder<Name extends string, T extends SystemColumnType> = T extends "int"
+  ? SQLiteIntegerBuilderInitial<Name>
+  : SQLiteTextBuilderInitial<Name, [string, ...string[]], number | undefined>;
+
+type DrizzleColumns<Columns> = {
+  [C in keyof Columns & string as CamelCase<C>]: DrizzleBuilder<C, Columns[C]>;
+};
+
+type DrizzleTable<Spec extends SystemTableSpec> = SQLiteTableWithColumns<{
+  name: Spec["name"];
+  schema: undefined;
+  columns: BuildColumns<Spec["name"], DrizzleColumns<Spec["columns"]>, "sqlite">;
+  dialect: "sqlite";
+}>;
+
+function drizzleTable(spec: SystemTableSpec) {
+  const builders: Record<string, SQLiteColumnBuilderBase> = {};
+  for (const [name, decl] of Object.entries(spec.columns)) {
+    const builder = columnTypeOf(decl) === "int" ? integer(name) : text(name);
+    builders[camelCase(name)] = isNullable(decl) ? builder : builder.notNull();
+  }
+  return sqliteTable(spec.name, builders, (t) => {
+    const columns = (names: readonly string[]) => {
+      const [first, ...rest] = names.map((name): AnySQLiteColumn => t[camelCase(name)]!);
+      return [first!, ...rest] as [AnySQLiteColumn, ...AnySQLiteColumn[]];
+    };
+    return [
+      primaryKey({ columns: columns(spec.primaryKey) }),
+      ...spec.indexes.map((idx) => index(idx.name).on(...columns(idx.columns))),
+    ];
+  });
+}
+
+/** Drizzle definitions of the store's own tables; export them beside the app's tables for drizzle-kit. */
+export const orrerySystemTables = Object.fromEntries(
+  SPEC_LIST.map((spec) => [spec.name, drizzleTable(spec)]),
+) as unknown as { readonly [Key in SystemTableKey as Specs[Key]["name"]]: DrizzleTable<Specs[Key]> };
+
+// ---- DDL for any engine ----
 
 const SYSTEM_SQL_TYPES: Record<Engine, Record<SystemColumnType, string>> = {
   sqlite: { key: "TEXT", long: "TEXT", int: "INTEGER" },
@@ -150,11 +229,11 @@ const SYSTEM_SQL_TYPES: Record<Engine, Record<SystemColumnType, string>> = {
  */
 export function systemTablesDdl(engine: Engine, side?: SystemTableSide): string[] {
   const q = (name: string) => quoteIdentifier(name, engine);
-  const specs = side ? SYSTEM_TABLE_SPECS.filter((spec) => spec.side === side) : SYSTEM_TABLE_SPECS;
+  const specs = SPEC_LIST.filter((spec) => !side || spec.side === side);
   return specs.flatMap((spec) => {
-    const lines = spec.columns.map(
-      ([name, type, nullable]) =>
-        `  ${q(name)} ${SYSTEM_SQL_TYPES[engine][type]}${nullable ? "" : " NOT NULL"}`,
+    const lines = Object.entries(spec.columns).map(
+      ([name, decl]) =>
+        `  ${q(name)} ${SYSTEM_SQL_TYPES[engine][columnTypeOf(decl)]}${isNullable(decl) ? "" : " NOT NULL"}`,
     );
     lines.push(`  PRIMARY KEY (${spec.primaryKey.map(q).join(", ")})`);
     if (engine === "mysql") {

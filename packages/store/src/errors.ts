@@ -1,24 +1,7 @@
-/** Error codes shared by the store, the functions runner and the wire protocol. */
-export type ErrorCode =
-  | "INVALID_ARGUMENT"
-  | "INVALID_REFERENCE"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "FORBIDDEN"
-  | "UNAVAILABLE"
-  /** A commit's reply was lost: it may or may not have landed; retry with the same request id. */
-  | "OUTCOME_UNKNOWN"
-  | "INTERNAL";
+import { OrreryError } from "@orrery/protocol";
 
-export class OrreryError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = "OrreryError";
-  }
-}
+// The error codes and `OrreryError` live in @orrery/protocol, shared with the client.
+export { type ErrorCode, OrreryError } from "@orrery/protocol";
 
 /** A mutation kept losing to other writers of the same document until the retry bound. */
 export class ConflictError extends OrreryError {

@@ -1,3 +1,25 @@
+// Error codes, `OrreryError`, function references and pagination shapes live in
+// @orrery/protocol (what a browser needs, without the engine); they are re-exported here.
+export {
+  type ActionReference,
+  type AnyFunctionReference,
+  type ApiFromModules,
+  type AppApi,
+  createApi,
+  type ErrorCode,
+  type FunctionArgs,
+  type FunctionKind,
+  type FunctionReference,
+  type FunctionReturn,
+  type FunctionShape,
+  functionName,
+  functionReference,
+  type MutationReference,
+  OrreryError,
+  type PaginationOptions,
+  type PaginationResult,
+  type QueryReference,
+} from "@orrery/protocol";
 export { CommitLog, type CommitLogEntry } from "./commit/commit-log";
 export { requestScope } from "./commit/request-log";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./commit/retry-policy";
@@ -5,16 +27,15 @@ export type { DatabaseReader, DatabaseWriter } from "./db/database";
 export type { Expression, FilterBuilder } from "./db/filter";
 export { IndexRangeBuilder } from "./db/index-range";
 export { paginationOptsValidator } from "./db/pagination-opts";
-export type { OrderedQuery, PaginationOptions, PaginationResult, Query, QueryInitializer } from "./db/query";
+export type { OrderedQuery, Query, QueryInitializer } from "./db/query";
 export type { Order } from "./db/scan-sql";
 export { mysqlDialect } from "./dialects/mysql-dialect";
 export { postgresDialect } from "./dialects/postgres-dialect";
 export { sqliteDialect } from "./dialects/sqlite-dialect";
 export { createD1Exec, type D1Like } from "./engines/d1-exec";
 export { createDurableSqliteExec, type DurableSqliteStorage } from "./engines/durable-sqlite-exec";
-export { ConflictError, type ErrorCode, OrreryError } from "./errors";
+export { ConflictError } from "./errors";
 export {
-  type AppApi,
   type AppDefinition,
   type AppModules,
   type Authenticate,
@@ -45,21 +66,6 @@ export type {
   QueryDefinition,
 } from "./functions/definition";
 export { parseFunctionName } from "./functions/function-name";
-export {
-  type ActionReference,
-  type AnyFunctionReference,
-  type ApiFromModules,
-  createApi,
-  type FunctionArgs,
-  type FunctionKind,
-  type FunctionReference,
-  type FunctionReturn,
-  type FunctionShape,
-  functionName,
-  functionReference,
-  type MutationReference,
-  type QueryReference,
-} from "./functions/reference";
 export { FunctionRunner, type FunctionRunnerOptions } from "./functions/runner";
 export type { SqlClient } from "./functions/sql-client";
 export type { IndexKey, KeyBound, KeyRange } from "./reactivity/key-range";

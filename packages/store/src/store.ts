@@ -1,3 +1,4 @@
+import { fromWire, OrreryError, toWire } from "@orrery/protocol";
 import type { SchemaDefinition, TableDefinition } from "@orrery/schema";
 import { CommitLog, type CommitLogEntry } from "./commit/commit-log";
 import { Committer, WriteConflict } from "./commit/committer";
@@ -8,8 +9,7 @@ import { Database, type DatabaseReader, type DatabaseWriter } from "./db/databas
 import { PendingWrites } from "./db/pending-writes";
 import { SchemaInfo, type TableInfo } from "./db/table-info";
 import { TableReader } from "./db/table-reader";
-import { ConflictError, OrreryError } from "./errors";
-import { fromWire, toWire } from "./protocol/wire-value";
+import { ConflictError } from "./errors";
 import type { ReadRange, ReadSet, WriteSet } from "./reactivity/read-write-sets";
 import type { SqlExec } from "./sql/sql-exec";
 
@@ -72,6 +72,12 @@ export interface MutateOptions {
   readonly scope?: string;
   /** Who asked (a connection id): passed through to the commit listener untouched. */
   readonly origin?: string;
+  /**
+   * What is asked (the runner passes the function's name and arguments): a request id seen
+   * before with another fingerprint is refused (INVALID_ARGUMENT), never answered with the
+   * other request's result.
+   */
+  readonly fingerprint?: string;
 }
 
 /**
@@ -96,6 +102,7 @@ export class Store<S extends SchemaDefinition> {
   private readonly now: () => number;
   private lane: Promise<unknown> = Promise.resolve();
   private listener: CommitListener | null = null;
+  private settleFailedAt = 0;
 
   private constructor(private readonly options: StoreOptions<S>) {
     const globalEngine = (options.globalExec ?? options.exec).engine;
@@ -174,26 +181,46 @@ export class Store<S extends SchemaDefinition> {
     handler: (db: DatabaseWriter<S>) => Promise<T>,
     options: MutateOptions = {},
   ): Promise<MutationOutcome<T>> {
-    const { requestId, scope = "", origin } = options;
-    return this.exclusive(async () => {
-      await this.settleEarlierCommit(requestId === undefined ? undefined : { scope, requestId });
+    const { requestId, scope = "", origin, fingerprint } = options;
+    const request = requestId === undefined ? undefined : { scope, requestId };
+    return this.inLane(async () => {
+      const answered = await this.settleEarlierCommit(request, origin);
       const outcome: MutationOutcome<T> = {
         ...(requestId
-          ? await this.mutateOnce(handler, scope, requestId)
+          ? await this.mutateOnce(handler, {
+              scope,
+              requestId,
+              ...(fingerprint === undefined ? {} : { fingerprint }),
+            })
           : await this.mutateInOrder(handler, null)),
         ...(requestId === undefined ? {} : { requestId }),
         ...(origin === undefined ? {} : { origin }),
       };
-      await this.announce(outcome);
+      // A resend whose own earlier commit was just finished was answered with it.
+      if (!(answered && outcome.replayed)) await this.announce(outcome);
       return outcome;
     });
   }
 
   /**
    * Runs `work` in the mutation lane: after every mutation started before it and before any
-   * started after, so it sees exactly one committed version (live-query re-runs use this).
+   * started after, so it sees exactly one committed version (live-query re-runs use this). A
+   * commit left unsettled is finished first when it can be, so `work` never sees half of it.
    */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.inLane(async () => {
+      // Best effort, and not again within seconds of a failed try (each may wait out a
+      // connect timeout): until it is settled, readers see the state before it.
+      if (this.now() - this.settleFailedAt > SETTLE_RETRY_MS) {
+        await this.settleEarlierCommit().catch(() => {
+          this.settleFailedAt = this.now();
+        });
+      }
+      return work();
+    });
+  }
+
+  private inLane<T>(work: () => Promise<T>): Promise<T> {
     const result = this.lane.then(work);
     this.lane = result.catch(() => undefined);
     return result;
@@ -206,11 +233,32 @@ export class Store<S extends SchemaDefinition> {
   private readonly execFor = (table: TableInfo): SqlExec =>
     table.isGlobal ? (this.options.globalExec ?? this.options.exec) : this.options.exec;
 
-  /** Finishes a commit a lost reply or an eviction left half done, and announces it once. */
-  private async settleEarlierCommit(request?: { scope: string; requestId: string }): Promise<void> {
+  /**
+   * Finishes a commit a lost reply or an eviction left half done, and announces it once; when
+   * `request` is the one that made it, with `origin`, so that caller hears its result first.
+   * Returns whether it answered `request`.
+   */
+  private async settleEarlierCommit(
+    request?: { scope: string; requestId: string },
+    origin?: string,
+  ): Promise<boolean> {
     const settled = await this.committer.settle(request);
-    if (!settled) return;
-    await this.announce({ ...settled, readSet: [], attempts: 1, replayed: false });
+    if (!settled) return false;
+    const mine =
+      !!request &&
+      settled.request?.scope === request.scope &&
+      settled.request.requestId === request.requestId;
+    await this.announce({
+      value: settled.value,
+      commitVersion: settled.commitVersion,
+      writes: settled.writes,
+      readSet: [],
+      attempts: 1,
+      replayed: false,
+      ...(settled.request ? { requestId: settled.request.requestId } : {}),
+      ...(mine && origin !== undefined ? { origin } : {}),
+    });
+    return mine && origin !== undefined;
   }
 
   /** The commit is already durable: a listener that fails must not turn it into an error. */
@@ -224,23 +272,36 @@ export class Store<S extends SchemaDefinition> {
 
   private async mutateOnce<T>(
     handler: (db: DatabaseWriter<S>) => Promise<T>,
-    scope: string,
-    requestId: string,
+    request: { readonly scope: string; readonly requestId: string; readonly fingerprint?: string },
   ): Promise<MutationOutcome<T>> {
+    const { scope, requestId, fingerprint } = request;
     const recorded = await this.requests.find(scope, requestId);
-    if (recorded) return this.replay<T>(recorded);
+    if (recorded) {
+      if (
+        fingerprint !== undefined &&
+        recorded.fingerprint !== undefined &&
+        recorded.fingerprint !== fingerprint
+      ) {
+        throw new OrreryError(
+          "INVALID_ARGUMENT",
+          `request id "${requestId}" was already used for another call (${recorded.fingerprint.split(" ")[0]}, or other arguments); use a new id for a new call`,
+        );
+      }
+      return this.replay<T>(recorded);
+    }
     if (++this.mutationsSincePrune >= 100) {
       this.mutationsSincePrune = 0;
       await this.requests.prune(this.now() - REQUEST_WINDOW_MS);
     }
+    const mark = fingerprint === undefined ? {} : { fingerprint };
     try {
-      const outcome = await this.mutateInOrder(handler, { scope, requestId });
+      const outcome = await this.mutateInOrder(handler, request);
       // A mutation that wrote nothing committed nothing; record its answer on its own.
       if (outcome.writes.length === 0) {
         await this.requests.record(
           scope,
           requestId,
-          { ok: true, value: toWire(outcome.value), commitVersion: outcome.commitVersion },
+          { ok: true, value: toWire(outcome.value), commitVersion: outcome.commitVersion, ...mark },
           this.now(),
         );
       }
@@ -252,7 +313,7 @@ export class Store<S extends SchemaDefinition> {
         await this.requests.record(
           scope,
           requestId,
-          { ok: false, error: { code, message: (error as Error).message } },
+          { ok: false, error: { code, message: (error as Error).message }, ...mark },
           this.now(),
         );
       }
@@ -275,7 +336,7 @@ export class Store<S extends SchemaDefinition> {
 
   private async mutateInOrder<T>(
     handler: (db: DatabaseWriter<S>) => Promise<T>,
-    request: { readonly scope: string; readonly requestId: string } | null,
+    request: { readonly scope: string; readonly requestId: string; readonly fingerprint?: string } | null,
   ): Promise<MutationOutcome<T>> {
     for (let attempt = 1; ; attempt++) {
       const pending = new PendingWrites();
@@ -311,5 +372,8 @@ export class Store<S extends SchemaDefinition> {
     }
   }
 }
+
+/** How long readers go on without retrying to settle a commit after a failed try. */
+const SETTLE_RETRY_MS = 2000;
 
 const FINAL_ERROR_CODES = new Set(["INVALID_ARGUMENT", "INVALID_REFERENCE", "NOT_FOUND", "FORBIDDEN"]);

@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { schemaDdl, systemTablesDdl } from "@orrery/schema";
+import { SYSTEM_TABLES, schemaDdl, systemTablesDdl } from "@orrery/schema";
 import { describe, expect, it } from "vitest";
 import { conformanceSchema } from "../src/conformance";
 import { createDurableSqliteExec } from "../src/engines/durable-sqlite-exec";
@@ -26,7 +26,10 @@ describe("the commit log", () => {
       });
       const { value: id } = await store.mutate((db) => db.insert("tallies", { name: "t", value: 0n }));
       const logRows = async () =>
-        Number((await exec.run({ sql: "SELECT COUNT(*) AS n FROM _orrery_commits", params: [] })).rows[0]?.n);
+        Number(
+          (await exec.run({ sql: `SELECT COUNT(*) AS n FROM ${SYSTEM_TABLES.commits.name}`, params: [] }))
+            .rows[0]?.n,
+        );
       const sizes: number[] = [];
       for (let commit = 1; commit < 100_000; commit++) {
         await store.mutate((db) => db.patch("tallies", id, { value: BigInt(commit) }));

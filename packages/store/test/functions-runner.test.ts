@@ -1,5 +1,5 @@
+import { createApi } from "@orrery/protocol";
 import { describe, expect, it } from "vitest";
-import { createApi } from "../src/functions/reference";
 import type { SqlClient } from "../src/functions/sql-client";
 import type { Api } from "./functions-app/api";
 import { withRunner } from "./functions-fixture";

@@ -1,13 +1,8 @@
+import { createApi, type FunctionArgs, type FunctionReference, type FunctionReturn } from "@orrery/protocol";
 import { type DocOf, type Id, v } from "@orrery/schema";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { EmptyArgs } from "../src/functions/builders";
 import type { ActionCtx, MutationCtx, QueryCtx } from "../src/functions/contexts";
-import {
-  createApi,
-  type FunctionArgs,
-  type FunctionReference,
-  type FunctionReturn,
-} from "../src/functions/reference";
 import type { FunctionRunner } from "../src/functions/runner";
 import type { SqlClient } from "../src/functions/sql-client";
 import type { QueryOutcome } from "../src/store";

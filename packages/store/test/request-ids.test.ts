@@ -1,6 +1,6 @@
+import { createApi } from "@orrery/protocol";
 import { describe, expect, it } from "vitest";
 import { requestScope } from "../src/commit/request-log";
-import { createApi } from "../src/functions/reference";
 import type { Api } from "./functions-app/api";
 import { flakyRuns } from "./functions-app/counters";
 import { withRunner } from "./functions-fixture";
@@ -79,4 +79,22 @@ describe("request ids: a handler's verdict is final, a transient failure is not"
       requestScope({ subject: "u1" }, undefined, ""),
     );
   });
+
+  it("a request id reused for another mutation or other arguments is refused, never answered with the first result", () =>
+    withRunner(async ({ runner }) => {
+      const options = { requestId: "r-reused", scope };
+      const first = await runner.runMutation(api.tasks.add, { list: "a", text: "first" }, null, options);
+      // The same call again (keys in another order) is the same request: answered, not re-run.
+      const again = await runner.runMutation(api.tasks.add, { text: "first", list: "a" }, null, options);
+      expect(again).toMatchObject({ value: first.value, replayed: true });
+      await expect(
+        runner.runMutation(api.tasks.add, { list: "a", text: "second" }, null, options),
+      ).rejects.toMatchObject({
+        code: "INVALID_ARGUMENT",
+        message: expect.stringMatching(/already used for another call \(tasks:add/),
+      });
+      await expect(
+        runner.runMutation(api.counters.increment, { name: "c" }, null, options),
+      ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    }));
 });

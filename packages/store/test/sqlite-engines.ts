@@ -1,13 +1,12 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { schemaDdl, systemTablesDdl } from "@orrery/schema";
+import { schemaDdl, systemTableNames, systemTablesDdl } from "@orrery/schema";
 import { conformanceSchema, type StoreEngine } from "../src/conformance";
 import { createD1Exec } from "../src/engines/d1-exec";
 import { createDurableSqliteExec } from "../src/engines/durable-sqlite-exec";
 import type { SqlExec } from "../src/sql/sql-exec";
 
 const conformanceTables = Object.keys(conformanceSchema.tables);
-const systemTables = ["_orrery_commits", "_orrery_meta", "_orrery_requests", "_orrery_commit_markers"];
 
 /** Drops and recreates tables so each case starts empty (D1 is one database for the whole file). */
 async function recreate(exec: SqlExec, tables: readonly string[], ddl: readonly string[]): Promise<void> {
@@ -26,7 +25,7 @@ export const durableObjectEngine: StoreEngine = {
     const globalExec = d1();
     await recreate(
       globalExec,
-      ["ledger", "_orrery_commit_markers"],
+      ["ledger", ...systemTableNames("global")],
       [
         ...schemaDdl(conformanceSchema, "sqlite", { onlyGlobal: true }),
         ...systemTablesDdl("sqlite", "global"),
@@ -50,7 +49,7 @@ export const d1Engine: StoreEngine = {
     const exec = d1();
     await recreate(
       exec,
-      [...conformanceTables, ...systemTables],
+      [...conformanceTables, ...systemTableNames()],
       [...schemaDdl(conformanceSchema, "sqlite"), ...systemTablesDdl("sqlite")],
     );
     await body({ exec, external: exec });

@@ -1,5 +1,5 @@
+import type { ServerMessage } from "@orrery/protocol";
 import { describe, expect, it } from "vitest";
-import type { ServerMessage } from "../src/protocol/protocol";
 import type { ConnectionState } from "../src/sync/connection-state";
 import { SyncServer } from "../src/sync/sync-server";
 import { listThenFailRuns, outage } from "./functions-app/run-counts";
@@ -209,7 +209,7 @@ describe("SyncServer", () => {
       expect(listThenFailRuns.get(list)).toBe(3);
     }));
 
-  it("a subscription that failed for a reason its reads don't explain (a database down) is retried on a later commit, backing off", () =>
+  it("a subscription that failed for a reason its reads don't explain (a database down) is retried after a backoff, also when no commit comes", () =>
     withRunner(async (fixture) => {
       const memory = memoryTransport();
       const sync = syncFor(fixture, memory.transport);
@@ -230,8 +230,8 @@ describe("SyncServer", () => {
       await fixture.runner.runMutation("counters:increment", { name: "c" });
       expect(outage.runs).toBe(1);
       outage.down = false;
-      await new Promise((resolve) => setTimeout(resolve, 600));
-      await fixture.runner.runMutation("counters:increment", { name: "c" });
+      // The first retry is due after 500 ms; nothing commits meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 700));
       expect(outage.runs).toBe(2);
       expect(memory.take("a")).toEqual([
         expect.objectContaining({ updates: [{ id: "d", value: [], hash: expect.any(String) }] }),
@@ -239,6 +239,39 @@ describe("SyncServer", () => {
       // Recovered: indexed by what it read, so unrelated commits leave it alone again.
       await fixture.runner.runMutation("counters:increment", { name: "c" });
       expect(outage.runs).toBe(2);
+    }));
+
+  it("a connection whose send failed gets what it missed on the next commit, even one that touches another of its queries", () =>
+    withRunner(async (fixture) => {
+      const memory = memoryTransport();
+      let broken = false;
+      const sync = syncFor(fixture, {
+        send: (id: string, message: ServerMessage) => {
+          if (broken && id === "a") throw new Error("socket a is closing");
+          return memory.transport.send(id, message);
+        },
+        saveState: memory.transport.saveState,
+      });
+      sync.connect("a", null);
+      for (const name of ["one", "two"]) {
+        await sync.receive(
+          "a",
+          frame({ type: "subscribe", id: name, query: "counters:get", args: { name } }),
+        );
+      }
+      memory.take("a");
+      broken = true;
+      await fixture.runner.runMutation("counters:increment", { name: "one" });
+      broken = false;
+      await fixture.runner.runMutation("counters:increment", { name: "two" });
+      const [transition] = memory.take("a") as Extract<ServerMessage, { type: "transition" }>[];
+      expect(transition?.toVersion).toBe(2);
+      expect(transition?.updates.map((u) => [u.id, "value" in u ? u.value : u.error])).toEqual(
+        expect.arrayContaining([
+          ["one", 1],
+          ["two", 1],
+        ]),
+      );
     }));
 
   it("a send that throws costs only its own connection, whose result is sent again once it recovers", () =>

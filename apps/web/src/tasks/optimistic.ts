@@ -1,5 +1,5 @@
 import type { OptimisticLocalStore } from "@orrery/client";
-import type { FunctionReturn } from "@orrery/store";
+import type { FunctionReturn } from "@orrery/protocol";
 import { api } from "../api";
 
 export type Task = FunctionReturn<typeof api.tasks.list>[number];

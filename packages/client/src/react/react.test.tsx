@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { functionReference, type PaginationOptions, type PaginationResult } from "@orrery/store";
+import { functionReference, type PaginationOptions, type PaginationResult } from "@orrery/protocol";
 import { Component, type ReactNode } from "react";
 import { flushSync } from "react-dom";
 import { createRoot, type Root } from "react-dom/client";

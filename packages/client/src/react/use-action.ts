@@ -1,4 +1,4 @@
-import type { ActionReference, FunctionArgs, FunctionReturn } from "@orrery/store";
+import type { ActionReference, FunctionArgs, FunctionReturn } from "@orrery/protocol";
 import { useMemo } from "react";
 import { useOrreryClient } from "./orrery-provider";
 

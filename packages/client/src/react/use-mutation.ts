@@ -1,4 +1,4 @@
-import type { FunctionArgs, FunctionReturn, MutationReference } from "@orrery/store";
+import type { FunctionArgs, FunctionReturn, MutationReference } from "@orrery/protocol";
 import { useMemo } from "react";
 import type { OrreryClient } from "../orrery-client";
 import type { OptimisticUpdate } from "../sync/optimistic-updates";

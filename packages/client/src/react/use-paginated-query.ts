@@ -1,4 +1,4 @@
-import { toWire } from "@orrery/store/protocol";
+import { toWire } from "@orrery/protocol";
 import { useCallback, useMemo, useSyncExternalStore } from "react";
 import { canonicalJson } from "../canonical-json";
 import {

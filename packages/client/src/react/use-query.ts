@@ -1,5 +1,5 @@
-import type { FunctionArgs, FunctionReturn, QueryReference } from "@orrery/store";
-import { toWire } from "@orrery/store/protocol";
+import type { FunctionArgs, FunctionReturn, QueryReference } from "@orrery/protocol";
+import { toWire } from "@orrery/protocol";
 import { useCallback, useMemo, useSyncExternalStore } from "react";
 import { canonicalJson } from "../canonical-json";
 import { useOrreryClient } from "./orrery-provider";

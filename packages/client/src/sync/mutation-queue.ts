@@ -1,4 +1,4 @@
-import { type ClientMessage, fromWire, type ServerMessage, type WireValue } from "@orrery/store/protocol";
+import { type ClientMessage, fromWire, type ServerMessage, type WireValue } from "@orrery/protocol";
 import { OrreryClientError } from "../client-error";
 
 type MutationResultMessage = Extract<ServerMessage, { type: "mutationResult" }>;

@@ -1,5 +1,5 @@
-import type { FunctionArgs, FunctionReturn, QueryReference } from "@orrery/store";
-import { toWire } from "@orrery/store/protocol";
+import type { FunctionArgs, FunctionReturn, QueryReference } from "@orrery/protocol";
+import { toWire } from "@orrery/protocol";
 import { queryToken } from "../canonical-json";
 import type { QueryResult } from "../query-result";
 import type { SubscriptionEntry } from "./subscription-set";

@@ -1,7 +1,7 @@
-import type { ServerMessage } from "@orrery/store/protocol";
+import type { ServerMessage } from "@orrery/protocol";
 import { describe, expect, it } from "vitest";
 import { OrreryClientError } from "../client-error";
-import { type UnhashedUpdate, withHashes } from "../testing/fake-server";
+import { fakeHash, type UnhashedUpdate, withHashes } from "../testing/fake-server";
 import { SubscriptionSet } from "./subscription-set";
 
 type Transition = Extract<ServerMessage, { type: "transition" }>;
@@ -117,8 +117,20 @@ describe("SubscriptionSet", () => {
     expect(set.result(a.token)).toEqual({ status: "value", value: ["x"], stale: true });
 
     expect(set.messagesForReconnect()).toEqual([
-      { type: "subscribe", id: "q1", query: "tasks:list", args: { list: "a" }, hash: 'value:["x"]' },
-      { type: "subscribe", id: "q2", query: "tasks:list", args: { list: "b" }, hash: 'value:["y"]' },
+      {
+        type: "subscribe",
+        id: "q1",
+        query: "tasks:list",
+        args: { list: "a" },
+        hash: fakeHash({ value: ["x"] }),
+      },
+      {
+        type: "subscribe",
+        id: "q2",
+        query: "tasks:list",
+        args: { list: "b" },
+        hash: fakeHash({ value: ["y"] }),
+      },
     ]);
     // The new connection starts afresh, so its first transition may start anywhere; q2, which
     // the server did not re-send (its hash matched), is current again too.

@@ -1,4 +1,4 @@
-import { type ClientMessage, fromWire, type ServerMessage, type WireValue } from "@orrery/store/protocol";
+import { type ClientMessage, fromWire, type ServerMessage, type WireValue } from "@orrery/protocol";
 import { canonicalJson, queryToken } from "../canonical-json";
 import { OrreryClientError } from "../client-error";
 import type { QueryResult } from "../query-result";

@@ -1,7 +1,7 @@
-import { functionReference, type QueryReference } from "@orrery/store";
-import type { ServerMessage } from "@orrery/store/protocol";
+import type { ServerMessage } from "@orrery/protocol";
+import { functionReference, type QueryReference } from "@orrery/protocol";
 import { describe, expect, it } from "vitest";
-import { type UnhashedUpdate, withHashes } from "../testing/fake-server";
+import { fakeHash, type UnhashedUpdate, withHashes } from "../testing/fake-server";
 import { SyncEngine } from "./sync-engine";
 
 interface Task {
@@ -63,7 +63,13 @@ describe("SyncEngine", () => {
     expect(sync.onClose().changed).toEqual([token]);
     expect(sync.result(token)).toEqual({ status: "value", value: [{ text: "x" }], stale: true });
     expect(sync.onOpen().messages).toEqual([
-      { type: "subscribe", id: "q1", query: "tasks:list", args: { list: "a" }, hash: 'value:[{"text":"x"}]' },
+      {
+        type: "subscribe",
+        id: "q1",
+        query: "tasks:list",
+        args: { list: "a" },
+        hash: fakeHash({ value: [{ text: "x" }] }),
+      },
     ]);
     const effects = sync.receive(transition(0, 5, [{ id: "q1", value: [{ text: "x" }, { text: "y" }] }]));
     expect(effects.changed).toEqual([token]);

@@ -1,4 +1,4 @@
-import { type ClientMessage, type ServerMessage, toWire } from "@orrery/store/protocol";
+import { type ClientMessage, type ServerMessage, toWire } from "@orrery/protocol";
 import { OrreryClientError } from "../client-error";
 import type { QueryResult } from "../query-result";
 import { type MutationCompletion, MutationQueue, type ResendBackoff } from "./mutation-queue";

@@ -1,13 +1,14 @@
-import type { PaginationOptions } from "@orrery/store";
+import type { PaginationOptions } from "@orrery/protocol";
 import {
   type ClientMessage,
   encodeServerMessage,
+  hashResult,
   parseClientMessage,
   type QueryUpdate,
   type ServerMessage,
   type WireError,
   type WireValue,
-} from "@orrery/store/protocol";
+} from "@orrery/protocol";
 import { canonicalJson } from "../canonical-json";
 import type { WebSocketConstructor } from "../orrery-client";
 
@@ -22,11 +23,13 @@ export type FakeServerMessage =
   | Exclude<ServerMessage, Transition>
   | (Omit<Transition, "updates"> & { updates: UnhashedUpdate[] });
 
-/** The hash a fake server gives a result: any string that changes with the result will do. */
+/** The hash a fake server gives a result: the protocol's hash of it, as the real server's. */
 export function fakeHash(update: { value: WireValue } | { error: WireError }): string {
-  return "error" in update
-    ? `error:${update.error.code}:${update.error.message}`
-    : `value:${canonicalJson(update.value)}`;
+  return hashResult(
+    "error" in update
+      ? `error:${update.error.code}:${update.error.message}`
+      : `value:${canonicalJson(update.value)}`,
+  );
 }
 
 /** Fills in the `hash` of each update that has none, as the real server always sends one. */

@@ -1,3 +1,4 @@
+import { SYSTEM_TABLES } from "@orrery/schema";
 import type { WriteOperation } from "../db/pending-writes";
 import { placeholders } from "../sql/dialect";
 import type { BatchStatement, SqlExec } from "../sql/sql-exec";
@@ -11,6 +12,12 @@ export interface CommitLogEntry {
 }
 
 const VERSION_KEY = "commit_version";
+
+const META = SYSTEM_TABLES.meta;
+const COMMITS = SYSTEM_TABLES.commits;
+const m = META.columns;
+const c = COMMITS.columns;
+const COMMIT_COLUMNS = [c.namespace, c.version, c.seq, c.tableName, c.docId, c.op, c.committedAt];
 
 /**
  * The namespace's commit counter and log, kept in the store's home engine (the Durable
@@ -27,14 +34,14 @@ export class CommitLog {
     const { dialect } = this.exec;
     const q = dialect.quote;
     await this.exec.run({
-      sql: dialect.insertIgnore("_orrery_meta", ["namespace", "key", "value"], ["namespace", "key"]),
+      sql: dialect.insertIgnore(META.name, [m.namespace, m.key, m.value], [m.namespace, m.key]),
       params: [this.namespace, VERSION_KEY, "0"],
     });
     const { rows } = await this.exec.run({
-      sql: `SELECT ${q("value")} FROM ${q("_orrery_meta")} WHERE ${q("namespace")} = ${dialect.placeholder(1)} AND ${q("key")} = ${dialect.placeholder(2)}`,
+      sql: `SELECT ${q(m.value)} FROM ${q(META.name)} WHERE ${q(m.namespace)} = ${dialect.placeholder(1)} AND ${q(m.key)} = ${dialect.placeholder(2)}`,
       params: [this.namespace, VERSION_KEY],
     });
-    return Number(rows[0]?.value ?? 0);
+    return Number(rows[0]?.[m.value] ?? 0);
   }
 
   /** Statements that advance the counter from `from` to `from + 1` and record the entries. */
@@ -44,15 +51,14 @@ export class CommitLog {
     const version = from + 1;
     const statements: BatchStatement[] = [
       {
-        sql: `UPDATE ${q("_orrery_meta")} SET ${q("value")} = ${dialect.placeholder(1)} WHERE ${q("namespace")} = ${dialect.placeholder(2)} AND ${q("key")} = ${dialect.placeholder(3)} AND ${q("value")} = ${dialect.placeholder(4)}`,
+        sql: `UPDATE ${q(META.name)} SET ${q(m.value)} = ${dialect.placeholder(1)} WHERE ${q(m.namespace)} = ${dialect.placeholder(2)} AND ${q(m.key)} = ${dialect.placeholder(3)} AND ${q(m.value)} = ${dialect.placeholder(4)}`,
         params: [String(version), this.namespace, VERSION_KEY, String(from)],
         expectAffected: 1,
       },
     ];
-    const columns = ["namespace", "version", "seq", "table_name", "doc_id", "op", "committed_at"];
     entries.forEach((entry, seq) => {
       statements.push({
-        sql: `INSERT INTO ${q("_orrery_commits")} (${columns.map(q).join(", ")}) VALUES (${placeholders(dialect, columns.length)})`,
+        sql: `INSERT INTO ${q(COMMITS.name)} (${COMMIT_COLUMNS.map(q).join(", ")}) VALUES (${placeholders(dialect, COMMIT_COLUMNS.length)})`,
         params: [this.namespace, version, seq, entry.table, entry.id, entry.operation, entry.committedAt],
       });
     });
@@ -64,7 +70,7 @@ export class CommitLog {
     const { dialect } = this.exec;
     const q = dialect.quote;
     return {
-      sql: `DELETE FROM ${q("_orrery_commits")} WHERE ${q("namespace")} = ${dialect.placeholder(1)} AND ${q("version")} <= ${dialect.placeholder(2)}`,
+      sql: `DELETE FROM ${q(COMMITS.name)} WHERE ${q(c.namespace)} = ${dialect.placeholder(1)} AND ${q(c.version)} <= ${dialect.placeholder(2)}`,
       params: [this.namespace, upTo],
     };
   }
@@ -77,15 +83,15 @@ export class CommitLog {
     const { dialect } = this.exec;
     const q = dialect.quote;
     const { rows } = await this.exec.run({
-      sql: `SELECT ${q("version")}, ${q("table_name")}, ${q("doc_id")}, ${q("op")}, ${q("committed_at")} FROM ${q("_orrery_commits")} WHERE ${q("namespace")} = ${dialect.placeholder(1)} AND ${q("version")} > ${dialect.placeholder(2)} ORDER BY ${q("version")}, ${q("seq")} LIMIT ${Math.floor(limit)}`,
+      sql: `SELECT ${[c.version, c.tableName, c.docId, c.op, c.committedAt].map(q).join(", ")} FROM ${q(COMMITS.name)} WHERE ${q(c.namespace)} = ${dialect.placeholder(1)} AND ${q(c.version)} > ${dialect.placeholder(2)} ORDER BY ${q(c.version)}, ${q(c.seq)} LIMIT ${Math.floor(limit)}`,
       params: [this.namespace, version],
     });
     return rows.map((row) => ({
-      version: Number(row.version),
-      table: String(row.table_name),
-      id: String(row.doc_id),
-      operation: String(row.op) as WriteOperation,
-      committedAt: Number(row.committed_at),
+      version: Number(row[c.version]),
+      table: String(row[c.tableName]),
+      id: String(row[c.docId]),
+      operation: String(row[c.op]) as WriteOperation,
+      committedAt: Number(row[c.committedAt]),
     }));
   }
 }

@@ -1,3 +1,4 @@
+import { SYSTEM_TABLES } from "@orrery/schema";
 import { operationOf, type PendingWrite } from "../db/pending-writes";
 import type { SchemaInfo, TableInfo } from "../db/table-info";
 import { TableReader } from "../db/table-reader";
@@ -25,7 +26,11 @@ export interface CommitInput {
   readonly writes: readonly PendingWrite[];
   /** The handler's return value, recorded with the request id. */
   readonly value: unknown;
-  readonly request: { readonly scope: string; readonly requestId: string } | null;
+  readonly request: {
+    readonly scope: string;
+    readonly requestId: string;
+    readonly fingerprint?: string;
+  } | null;
 }
 
 /** A commit that an earlier failure left half done, finished by {@link Committer.settle}. */
@@ -33,7 +38,7 @@ export interface SettledCommit {
   readonly commitVersion: number;
   readonly writes: WriteSet;
   readonly value: unknown;
-  readonly requestId?: string;
+  readonly request?: { readonly scope: string; readonly requestId: string };
 }
 
 export interface CommitterOptions {
@@ -80,8 +85,9 @@ export class Committer {
 
   /**
    * Finishes or drops the commit an earlier failure left unsettled; null when there was none
-   * or it had not landed. While the external database cannot be asked it throws: to the
-   * request that made that commit, OUTCOME_UNKNOWN again; to any other, UNAVAILABLE.
+   * or it had not landed. While it cannot be settled (the external database cannot be asked,
+   * or the home storage fails) it throws: to the request that made that commit,
+   * OUTCOME_UNKNOWN again; to any other, UNAVAILABLE, saying nothing of it was written.
    */
   async settle(asking?: CommitInput["request"]): Promise<SettledCommit | null> {
     if (!this.unsettled || !this.markers) return null;
@@ -90,32 +96,50 @@ export class Committer {
       this.unsettled = false;
       return null;
     }
+    const same = pending.request;
+    const isAsker = !!same && !!asking && same.scope === asking.scope && same.requestId === asking.requestId;
+    const stillUnknown = (where: string, error: unknown) =>
+      isAsker
+        ? outcomeUnknown(where, error, true)
+        : new OrreryError(
+            "UNAVAILABLE",
+            `an earlier commit (version ${pending.version}) has an unknown outcome and cannot be settled yet (${where}: ${messageOf(error)}). No mutation runs in this namespace until it is; nothing of this one was written.`,
+          );
     let landed: boolean;
     try {
       landed = await this.markers.fence(pending.commitId, pending.version, this.options.now());
     } catch (error) {
-      const same = pending.request;
-      if (same && asking && same.scope === asking.scope && same.requestId === asking.requestId) {
-        throw outcomeUnknown(this.options.globalLabel, error);
-      }
-      throw new OrreryError(
-        "UNAVAILABLE",
-        `an earlier commit (version ${pending.version}) to ${this.options.globalLabel} has an unknown outcome, and the database cannot be reached to settle it: ${messageOf(error)}. No mutation runs in this namespace until it can; nothing of this one was written.`,
-      );
+      throw stillUnknown(this.options.globalLabel, error);
     }
     if (!landed) {
       await this.pendingLog.clear();
       this.unsettled = false;
       return null;
     }
-    await this.options.home.batch(pending.homeStatements);
+    try {
+      await this.options.home.batch(pending.homeStatements);
+    } catch (error) {
+      if (error instanceof GuardFailedError) {
+        // Its guards held when it was planned and nothing else commits here before it is
+        // finished: a second writer on this namespace's home storage broke that.
+        console.error(
+          `orrery: the intent of commit ${pending.commitId} (version ${pending.version}) no longer applies`,
+          error,
+        );
+        throw new OrreryError(
+          "INTERNAL",
+          `commit ${pending.commitId} (version ${pending.version}) landed in ${this.options.globalLabel} but its home side no longer applies (guard ${error.statementIndex} missed): another writer changed this namespace's storage. It needs an operator.`,
+        );
+      }
+      throw stillUnknown("the Durable Object's storage", error);
+    }
     this.version = pending.version;
     this.unsettled = false;
     return {
       commitVersion: pending.version,
       writes: pending.writes,
       value: pending.value,
-      ...(pending.request === undefined ? {} : { requestId: pending.request.requestId }),
+      ...(pending.request === undefined ? {} : { request: pending.request }),
     };
   }
 
@@ -138,8 +162,13 @@ export class Committer {
       this.options.log.pruneStatement(version - this.options.logRetention),
     ];
     if (input.request) {
-      const { scope, requestId } = input.request;
-      const result = { ok: true as const, value: toWire(input.value), commitVersion: version };
+      const { scope, requestId, fingerprint } = input.request;
+      const result = {
+        ok: true as const,
+        value: toWire(input.value),
+        commitVersion: version,
+        ...(fingerprint === undefined ? {} : { fingerprint }),
+      };
       system.push(this.options.requests.recordStatement(scope, requestId, result, committedAt));
     }
     home.statements.push(...system);
@@ -195,7 +224,7 @@ export class Committer {
       try {
         landed = await markers.fence(commitId, version, this.options.now());
       } catch {
-        throw outcomeUnknown(this.options.globalLabel, error);
+        throw outcomeUnknown(this.options.globalLabel, error, input.request !== null);
       }
       if (!landed) {
         await this.dropPending();
@@ -206,7 +235,7 @@ export class Committer {
       await this.run(home);
     } catch (error) {
       // Settled on the next mutation (or start) from the intent, which is still there.
-      throw outcomeUnknown("the Durable Object's storage", error);
+      throw outcomeUnknown("the Durable Object's storage", error, input.request !== null);
     }
     this.unsettled = false;
   }
@@ -225,7 +254,7 @@ export class Committer {
       if (!source) {
         // The counter moved: another writer commits to this namespace. Reload and retry.
         this.version = await this.options.log.currentVersion();
-        throw new WriteConflict("_orrery_meta", this.options.namespace);
+        throw new WriteConflict(SYSTEM_TABLES.meta.name, this.options.namespace);
       }
       throw new WriteConflict(source.table, source.id);
     }
@@ -234,7 +263,7 @@ export class Committer {
   private async precheckHome(home: EngineBatch): Promise<void> {
     if ((await this.options.log.currentVersion()) !== this.version) {
       this.version = await this.options.log.currentVersion();
-      throw new WriteConflict("_orrery_meta", this.options.namespace);
+      throw new WriteConflict(SYSTEM_TABLES.meta.name, this.options.namespace);
     }
     const reader = new TableReader(this.options.schema, this.options.execFor, this.options.namespace, null);
     for (const write of home.sources) {
@@ -245,17 +274,23 @@ export class Committer {
   }
 }
 
-function outcomeUnknown(where: string, cause: unknown): OrreryError {
+function outcomeUnknown(where: string, cause: unknown, hasRequestId: boolean): OrreryError {
+  const advice = hasRequestId
+    ? "Retry with the same request id: it runs at most once."
+    : "It had no request id, so a retry cannot be told apart from a new call: check before retrying.";
   return new OrreryError(
     "OUTCOME_UNKNOWN",
-    `the commit's outcome is unknown (${where}: ${messageOf(cause)}); it is settled before the namespace's next mutation runs. Retry with the same request id: it runs at most once.`,
+    `the commit's outcome is unknown (${where}: ${messageOf(cause)}); it is settled before the namespace's next mutation runs. ${advice}`,
   );
 }
 
-/** The fence proved the external transaction never landed: say so. */
+/**
+ * The fence proved the external transaction never landed: say so. The code stays the
+ * database's (a connection failure is UNAVAILABLE); an error with none is INTERNAL.
+ */
 function nothingWritten(cause: unknown): OrreryError {
-  const code = cause instanceof OrreryError ? cause.code : "UNAVAILABLE";
-  const error = new OrreryError(code, `${messageOf(cause)}. Nothing was written; try again.`);
+  const code = cause instanceof OrreryError ? cause.code : "INTERNAL";
+  const error = new OrreryError(code, `${messageOf(cause)}. Nothing was written.`);
   error.cause = cause;
   return error;
 }

@@ -1,4 +1,4 @@
-import type { SqlValue } from "@orrery/schema";
+import { type SqlValue, SYSTEM_TABLES } from "@orrery/schema";
 import { fromWire, toWire, type WireValue } from "../protocol/wire-value";
 import type { WriteSet } from "../reactivity/read-write-sets";
 import { placeholders } from "../sql/dialect";
@@ -33,7 +33,13 @@ export interface PendingCommit {
 
 const PENDING_KEY = "pending_commit";
 
-/** The intent record, in the home engine's `_orrery_meta`. */
+const META = SYSTEM_TABLES.meta;
+const m = META.columns;
+const MARKERS = SYSTEM_TABLES.commitMarkers;
+const k = MARKERS.columns;
+const MARKER_COLUMNS = [k.namespace, k.commitId, k.version, k.state, k.createdAt];
+
+/** The intent record, in the home engine's meta table (`SYSTEM_TABLES.meta`). */
 export class PendingCommitLog {
   constructor(
     private readonly exec: SqlExec,
@@ -43,7 +49,7 @@ export class PendingCommitLog {
   async save(pending: PendingCommit): Promise<void> {
     const { dialect } = this.exec;
     await this.exec.run({
-      sql: dialect.upsert("_orrery_meta", ["namespace", "key", "value"], ["namespace", "key"], ["value"]),
+      sql: dialect.upsert(META.name, [m.namespace, m.key, m.value], [m.namespace, m.key], [m.value]),
       params: [this.namespace, PENDING_KEY, JSON.stringify(encodePending(pending))],
     });
   }
@@ -52,10 +58,10 @@ export class PendingCommitLog {
     const { dialect } = this.exec;
     const q = dialect.quote;
     const { rows } = await this.exec.run({
-      sql: `SELECT ${q("value")} FROM ${q("_orrery_meta")} WHERE ${q("namespace")} = ${dialect.placeholder(1)} AND ${q("key")} = ${dialect.placeholder(2)}`,
+      sql: `SELECT ${q(m.value)} FROM ${q(META.name)} WHERE ${q(m.namespace)} = ${dialect.placeholder(1)} AND ${q(m.key)} = ${dialect.placeholder(2)}`,
       params: [this.namespace, PENDING_KEY],
     });
-    const raw = rows[0]?.value;
+    const raw = rows[0]?.[m.value];
     return typeof raw === "string" ? decodePending(JSON.parse(raw) as EncodedPending) : null;
   }
 
@@ -63,7 +69,7 @@ export class PendingCommitLog {
     const { dialect } = this.exec;
     const q = dialect.quote;
     return {
-      sql: `DELETE FROM ${q("_orrery_meta")} WHERE ${q("namespace")} = ${dialect.placeholder(1)} AND ${q("key")} = ${dialect.placeholder(2)}`,
+      sql: `DELETE FROM ${q(META.name)} WHERE ${q(m.namespace)} = ${dialect.placeholder(1)} AND ${q(m.key)} = ${dialect.placeholder(2)}`,
       params: [this.namespace, PENDING_KEY],
     };
   }
@@ -86,14 +92,15 @@ export class CommitMarkers {
     const q = dialect.quote;
     return [
       {
-        sql: `INSERT INTO ${q("_orrery_commit_markers")} (${MARKER_COLUMNS.map(q).join(", ")}) VALUES (${placeholders(dialect, MARKER_COLUMNS.length)})`,
+        sql: `INSERT INTO ${q(MARKERS.name)} (${MARKER_COLUMNS.map(q).join(", ")}) VALUES (${placeholders(dialect, MARKER_COLUMNS.length)})`,
         params: [this.namespace, commitId, version, "committed", now],
       },
       // Commits of a namespace run one at a time and settle before the next: every older
-      // marker of this namespace has served its purpose.
+      // 'committed' marker has served its purpose. A 'void' one stays for a day, since it is
+      // what keeps a transaction delivered late (a D1 batch is one request) from landing.
       {
-        sql: `DELETE FROM ${q("_orrery_commit_markers")} WHERE ${q("namespace")} = ${dialect.placeholder(1)} AND ${q("commit_id")} <> ${dialect.placeholder(2)}`,
-        params: [this.namespace, commitId],
+        sql: `DELETE FROM ${q(MARKERS.name)} WHERE ${q(k.namespace)} = ${dialect.placeholder(1)} AND ${q(k.commitId)} <> ${dialect.placeholder(2)} AND (${q(k.state)} = ${dialect.placeholder(3)} OR ${q(k.createdAt)} < ${dialect.placeholder(4)})`,
+        params: [this.namespace, commitId, "committed", now - VOID_MARKER_RETENTION_MS],
       },
     ];
   }
@@ -103,18 +110,19 @@ export class CommitMarkers {
     const { dialect } = this.exec;
     const q = dialect.quote;
     await this.exec.run({
-      sql: dialect.insertIgnore("_orrery_commit_markers", MARKER_COLUMNS, ["namespace", "commit_id"]),
+      sql: dialect.insertIgnore(MARKERS.name, MARKER_COLUMNS, [k.namespace, k.commitId]),
       params: [this.namespace, commitId, version, "void", now],
     });
     const { rows } = await this.exec.run({
-      sql: `SELECT ${q("state")} FROM ${q("_orrery_commit_markers")} WHERE ${q("namespace")} = ${dialect.placeholder(1)} AND ${q("commit_id")} = ${dialect.placeholder(2)}`,
+      sql: `SELECT ${q(k.state)} FROM ${q(MARKERS.name)} WHERE ${q(k.namespace)} = ${dialect.placeholder(1)} AND ${q(k.commitId)} = ${dialect.placeholder(2)}`,
       params: [this.namespace, commitId],
     });
-    return rows[0]?.state === "committed";
+    return rows[0]?.[k.state] === "committed";
   }
 }
 
-const MARKER_COLUMNS = ["namespace", "commit_id", "version", "state", "created_at"];
+/** How long a void marker fences its commit id: far longer than any request can be in flight. */
+const VOID_MARKER_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 interface EncodedPending {
   readonly commitId: string;

@@ -1,16 +1,23 @@
+import { SYSTEM_TABLES } from "@orrery/schema";
 import type { WireValue } from "../protocol/wire-value";
 import { placeholders } from "../sql/dialect";
 import type { BatchStatement, SqlExec } from "../sql/sql-exec";
 
 /** What a mutation request ended with, kept so a retried request gets the same answer. */
-export type RecordedResult =
+export type RecordedResult = (
   | { readonly ok: true; readonly value: WireValue; readonly commitVersion: number }
-  | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
+  | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } }
+) & {
+  /** What was asked (function and arguments), so the same id cannot answer another request. */
+  readonly fingerprint?: string;
+};
 
 /** How long request ids are remembered: long enough to cover any client's retries. */
 export const REQUEST_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-const COLUMNS = ["namespace", "request_id", "result", "commit_version", "created_at"];
+const REQUESTS = SYSTEM_TABLES.requests;
+const r = REQUESTS.columns;
+const COLUMNS = [r.namespace, r.requestId, r.result, r.commitVersion, r.createdAt];
 
 /**
  * Whose request ids a call's belong to: the signed-in user's subject; else the anonymous
@@ -45,10 +52,10 @@ export class RequestLog {
     const { dialect } = this.exec;
     const q = dialect.quote;
     const { rows } = await this.exec.run({
-      sql: `SELECT ${q("result")} FROM ${q("_orrery_requests")} WHERE ${q("namespace")} = ${dialect.placeholder(1)} AND ${q("request_id")} = ${dialect.placeholder(2)}`,
+      sql: `SELECT ${q(r.result)} FROM ${q(REQUESTS.name)} WHERE ${q(r.namespace)} = ${dialect.placeholder(1)} AND ${q(r.requestId)} = ${dialect.placeholder(2)}`,
       params: [this.namespace, keyOf(scope, requestId)],
     });
-    const raw = rows[0]?.result;
+    const raw = rows[0]?.[r.result];
     return typeof raw === "string" ? (JSON.parse(raw) as RecordedResult) : null;
   }
 
@@ -56,7 +63,7 @@ export class RequestLog {
     const { dialect } = this.exec;
     const q = dialect.quote;
     return {
-      sql: `INSERT INTO ${q("_orrery_requests")} (${COLUMNS.map(q).join(", ")}) VALUES (${placeholders(dialect, COLUMNS.length)})`,
+      sql: `INSERT INTO ${q(REQUESTS.name)} (${COLUMNS.map(q).join(", ")}) VALUES (${placeholders(dialect, COLUMNS.length)})`,
       params: [
         this.namespace,
         keyOf(scope, requestId),
@@ -75,7 +82,7 @@ export class RequestLog {
     const { dialect } = this.exec;
     const q = dialect.quote;
     await this.exec.run({
-      sql: `DELETE FROM ${q("_orrery_requests")} WHERE ${q("namespace")} = ${dialect.placeholder(1)} AND ${q("created_at")} < ${dialect.placeholder(2)}`,
+      sql: `DELETE FROM ${q(REQUESTS.name)} WHERE ${q(r.namespace)} = ${dialect.placeholder(1)} AND ${q(r.createdAt)} < ${dialect.placeholder(2)}`,
       params: [this.namespace, olderThan],
     });
   }

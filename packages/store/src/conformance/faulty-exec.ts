@@ -1,4 +1,10 @@
-import type { BatchStatement, SqlExec, SqlResult, SqlStatement } from "../sql/sql-exec";
+import {
+  type BatchStatement,
+  NotSentError,
+  type SqlExec,
+  type SqlResult,
+  type SqlStatement,
+} from "../sql/sql-exec";
 
 /**
  * Wraps a real exec to fail the way networks do: a batch whose COMMIT lands but whose reply
@@ -6,7 +12,7 @@ import type { BatchStatement, SqlExec, SqlResult, SqlStatement } from "../sql/sq
  * The statements that do run, run on the real engine.
  */
 export class FaultyExec implements SqlExec {
-  private nextBatch: "runs" | "reply lost" | "never sent" = "runs";
+  private nextBatch: "runs" | "reply lost" | "never sent" | "said not sent" = "runs";
   private downAfterReply = false;
   /** While true, every call fails as a dead connection would. */
   down = false;
@@ -27,9 +33,13 @@ export class FaultyExec implements SqlExec {
     this.downAfterReply = options.thenDown;
   }
 
-  /** The next batch fails with a connection error before reaching the database. */
-  failNextBatch(): void {
-    this.nextBatch = "never sent";
+  /**
+   * The next batch fails with a connection error before reaching the database; with
+   * `saysSo`, the exec knows it and says so ({@link NotSentError}), as one that could not
+   * connect does.
+   */
+  failNextBatch(options: { saysSo?: boolean } = {}): void {
+    this.nextBatch = options.saysSo ? "said not sent" : "never sent";
   }
 
   async run(statement: SqlStatement): Promise<SqlResult> {
@@ -42,6 +52,7 @@ export class FaultyExec implements SqlExec {
     const fault = this.nextBatch;
     this.nextBatch = "runs";
     if (fault === "never sent") throw connectionError();
+    if (fault === "said not sent") throw new NotSentError("could not connect", { cause: connectionError() });
     const results = await this.inner.batch(statements);
     if (fault === "reply lost") {
       this.down = this.downAfterReply;

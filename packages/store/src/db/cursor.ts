@@ -1,6 +1,5 @@
+import { base64ToBytes, bytesToBase64, fromWire, OrreryError, toWire } from "@orrery/protocol";
 import { encodeValue } from "@orrery/schema";
-import { OrreryError } from "../errors";
-import { base64ToBytes, bytesToBase64, fromWire, toWire } from "../protocol/wire-value";
 import type { IndexKey } from "../reactivity/key-range";
 import type { IndexInfo } from "./table-info";
 

@@ -1,3 +1,4 @@
+import { OrreryError } from "@orrery/protocol";
 import {
   argsValidator,
   assertValid,
@@ -11,7 +12,6 @@ import {
   type TableNamesOf,
   type WithoutSystemFields,
 } from "@orrery/schema";
-import { OrreryError } from "../errors";
 import type { ReadRange } from "../reactivity/read-write-sets";
 import type { Doc } from "./document";
 import type { PendingWrites } from "./pending-writes";

@@ -1,4 +1,4 @@
-import { OrreryError } from "../errors";
+import { OrreryError } from "@orrery/protocol";
 import type { KeyRange } from "../reactivity/key-range";
 import type { IndexInfo } from "./table-info";
 

@@ -1,4 +1,4 @@
-import { OrreryError } from "../errors";
+import { OrreryError, type PaginationOptions, type PaginationResult } from "@orrery/protocol";
 import {
   FULL_RANGE,
   type IndexKey,
@@ -15,22 +15,8 @@ import type { Order } from "./scan-sql";
 import { BY_CREATION_TIME, type IndexInfo, type TableInfo } from "./table-info";
 import type { TableReader } from "./table-reader";
 
-export interface PaginationOptions {
-  /** null for the first page; then the previous page's `continueCursor`. */
-  readonly cursor: string | null;
-  readonly numItems: number;
-  /**
-   * Where the page ends, for re-running a page that was already loaded: the page then holds
-   * every document up to and including that cursor, however many there are now.
-   */
-  readonly endCursor?: string | null;
-}
-
-export interface PaginationResult<T> {
-  readonly page: T[];
-  readonly isDone: boolean;
-  readonly continueCursor: string;
-}
+// What `paginate` takes and returns is the client's too: both live in @orrery/protocol.
+export type { PaginationOptions, PaginationResult } from "@orrery/protocol";
 
 export interface OrderedQuery<T> extends AsyncIterable<T> {
   filter(predicate: (q: FilterBuilder<T>) => Expression<boolean>): OrderedQuery<T>;

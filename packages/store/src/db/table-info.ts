@@ -1,3 +1,4 @@
+import { OrreryError } from "@orrery/protocol";
 import {
   type ColumnSpec,
   type Engine,
@@ -6,7 +7,6 @@ import {
   tableColumns,
   tableIndexes,
 } from "@orrery/schema";
-import { OrreryError } from "../errors";
 import type { IndexKey } from "../reactivity/key-range";
 
 export interface IndexInfo {

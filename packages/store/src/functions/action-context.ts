@@ -1,7 +1,3 @@
-import type { SchemaDefinition } from "@orrery/schema";
-import { OrreryError } from "../errors";
-import type { Auth } from "./auth";
-import type { ActionCtx, OptionalArgs } from "./contexts";
 import {
   type ActionReference,
   type AnyFunctionReference,
@@ -9,8 +5,12 @@ import {
   type FunctionReturn,
   functionName,
   type MutationReference,
+  OrreryError,
   type QueryReference,
-} from "./reference";
+} from "@orrery/protocol";
+import type { SchemaDefinition } from "@orrery/schema";
+import type { Auth } from "./auth";
+import type { ActionCtx, OptionalArgs } from "./contexts";
 import type { SqlClient } from "./sql-client";
 
 /** What an action's ctx needs from the runner: the same entry points a caller uses. */

@@ -1,9 +1,8 @@
+import { type FunctionKind, OrreryError } from "@orrery/protocol";
 import type { SchemaDefinition } from "@orrery/schema";
-import { OrreryError } from "../errors";
 import type { Identity } from "./auth";
 import { type AnyFunctionDefinition, type DefinitionOfKind, isFunctionDefinition } from "./definition";
 import { isModulePath, parseFunctionName } from "./function-name";
-import type { ApiFromModules, FunctionKind } from "./reference";
 
 /** `{ tasks, counters }` where each is `import * as tasks from "./tasks"`. */
 export type AppModules = Record<string, object>;
@@ -29,11 +28,8 @@ export interface OrreryApp<S extends SchemaDefinition, Modules extends AppModule
   identify(request: Request): Promise<Identity | null>;
 }
 
-/**
- * `const api = createApi<AppApi<typeof app>>()`: typed references built from the app's type
- * alone, so a client imports only `type` and bundles no server code.
- */
-export type AppApi<A extends { readonly modules: AppModules }> = ApiFromModules<A["modules"]>;
+// `AppApi<typeof app>`, the type of `api`, lives with the function references in @orrery/protocol.
+export type { AppApi } from "@orrery/protocol";
 
 function isKind<S extends SchemaDefinition, K extends FunctionKind>(
   definition: AnyFunctionDefinition<S>,

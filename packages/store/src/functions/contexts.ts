@@ -1,13 +1,13 @@
-import type { SchemaDefinition } from "@orrery/schema";
-import type { DatabaseReader, DatabaseWriter } from "../db/database";
-import type { Auth } from "./auth";
 import type {
   ActionReference,
   FunctionArgs,
   FunctionReturn,
   MutationReference,
   QueryReference,
-} from "./reference";
+} from "@orrery/protocol";
+import type { SchemaDefinition } from "@orrery/schema";
+import type { DatabaseReader, DatabaseWriter } from "../db/database";
+import type { Auth } from "./auth";
 import type { SqlClient } from "./sql-client";
 
 /**

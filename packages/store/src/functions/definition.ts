@@ -1,3 +1,4 @@
+import type { FunctionKind, FunctionShape } from "@orrery/protocol";
 import {
   isValidator,
   type ObjectValidator,
@@ -5,7 +6,6 @@ import {
   type SchemaDefinition,
 } from "@orrery/schema";
 import type { ActionCtx, MutationCtx, QueryCtx } from "./contexts";
-import type { FunctionKind, FunctionShape } from "./reference";
 
 /** What a handler receives: `async ({ ctx, args }) => ...`. */
 export interface HandlerInput<Ctx, Args> {

@@ -1,4 +1,4 @@
-import { OrreryError } from "../errors";
+import { OrreryError } from "@orrery/protocol";
 
 const SQL_IN_QUERY_OR_MUTATION =
   "ctx.sql is only available in actions: queries and mutations must be deterministic (a query is " +

@@ -1,4 +1,4 @@
-import { OrreryError } from "../errors";
+import { OrreryError } from "@orrery/protocol";
 
 // A module is a path of identifier-like segments ("tasks", "admin/users"); an export is an
 // identifier. The colon is the one separator, as in Convex, so neither part may contain it.

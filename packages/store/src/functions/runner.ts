@@ -1,10 +1,3 @@
-import { assertValid, type SchemaDefinition } from "@orrery/schema";
-import type { MutateOptions, MutationOutcome, ObservedQuery, QueryOutcome, Store } from "../store";
-import { ActionContext } from "./action-context";
-import type { OrreryApp } from "./app";
-import { authFor, type Identity } from "./auth";
-import type { AnyFunctionDefinition } from "./definition";
-import { withForbiddenSql } from "./forbid-sql";
 import {
   type ActionReference,
   type FunctionArgs,
@@ -13,7 +6,15 @@ import {
   functionName,
   type MutationReference,
   type QueryReference,
-} from "./reference";
+} from "@orrery/protocol";
+import { assertValid, type SchemaDefinition } from "@orrery/schema";
+import type { MutateOptions, MutationOutcome, ObservedQuery, QueryOutcome, Store } from "../store";
+import { ActionContext } from "./action-context";
+import type { OrreryApp } from "./app";
+import { authFor, type Identity } from "./auth";
+import type { AnyFunctionDefinition } from "./definition";
+import { fingerprintOf } from "./fingerprint";
+import { withForbiddenSql } from "./forbid-sql";
 import type { SqlClient } from "./sql-client";
 
 export interface FunctionRunnerOptions<S extends SchemaDefinition, Env> {
@@ -100,7 +101,7 @@ export class FunctionRunner<S extends SchemaDefinition, Env = unknown> {
     // A thrown handler rejects before the store commits, so a failed mutation writes nothing.
     return this.options.store.mutate(
       async (db) => definition.handler({ ctx: withForbiddenSql({ db, auth }), args: validArgs }),
-      options,
+      options.requestId === undefined ? options : { ...options, fingerprint: fingerprintOf(name, validArgs) },
     );
   }
 

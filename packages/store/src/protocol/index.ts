@@ -1,2 +1,2 @@
-export * from "./protocol";
-export * from "./wire-value";
+// The protocol lives in @orrery/protocol; this subpath stays for code that imported it here.
+export * from "@orrery/protocol";

@@ -1,5 +1,5 @@
+import { OrreryError } from "@orrery/protocol";
 import type { Engine, SqlValue } from "@orrery/schema";
-import { OrreryError } from "../errors";
 import type { Dialect } from "./dialect";
 
 export type SqlRow = Record<string, unknown>;

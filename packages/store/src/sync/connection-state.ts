@@ -1,5 +1,5 @@
+import type { WireValue } from "@orrery/protocol";
 import type { Identity } from "../functions/auth";
-import type { WireValue } from "../protocol/wire-value";
 
 export interface SubscriptionState {
   readonly query: string;
@@ -23,16 +23,5 @@ export function newConnectionState(identity: Identity | null): ConnectionState {
   return { version: 0, identity, subscriptions: {} };
 }
 
-/** A 53-bit string hash (cyrb53): results are compared by hash, never stored whole. */
-export function hashResult(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-}
+/** Results are compared by the hash the protocol defines, never stored whole. */
+export { hashResult } from "@orrery/protocol";

@@ -1,14 +1,16 @@
-import { requestScope } from "../commit/request-log";
-import { OrreryError } from "../errors";
-import type { Identity } from "../functions/auth";
 import {
   type ClientMessage,
+  fromWire,
+  OrreryError,
   parseClientMessage,
   type QueryUpdate,
   type ServerMessage,
+  toWire,
   type WireError,
-} from "../protocol/protocol";
-import { fromWire, toWire, type WireValue } from "../protocol/wire-value";
+  type WireValue,
+} from "@orrery/protocol";
+import { requestScope } from "../commit/request-log";
+import type { Identity } from "../functions/auth";
 import type { WriteSet } from "../reactivity/read-write-sets";
 import { SubscriptionIndex } from "../reactivity/subscription-index";
 import type { MutateOptions, ObservedQuery } from "../store";
@@ -97,6 +99,8 @@ export class SyncServer {
   private readonly unindexed = new Set<SubscriptionKey>();
   /** Subscriptions that failed transiently: re-run by the first commit after `at`. */
   private readonly retrying = new Map<SubscriptionKey, { attempts: number; at: number }>();
+  /** Wakes the retries up when no commit comes along to do it. */
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly functions: LiveFunctions,
@@ -134,7 +138,11 @@ export class SyncServer {
     const message: ClientMessage = parsed.message;
     switch (message.type) {
       case "ping":
-        this.send(connectionId, { type: "pong" });
+        // Answered in the lane, after every transition of the commits before it: a client
+        // uses the pong as a barrier ("everything my mutation caused has reached me").
+        await this.functions.exclusive(async () => {
+          this.send(connectionId, { type: "pong" });
+        });
         return;
       case "subscribe":
         return this.subscribe(connectionId, state, message);
@@ -291,6 +299,8 @@ export class SyncServer {
       fromWire(subscription.args),
       state.identity,
     );
+    // Unsubscribed, re-subscribed or disconnected while it ran: its result belongs to no one.
+    if (this.connections.get(connectionId) !== state || state.subscriptions[id] !== subscription) return null;
     this.index.set(key, outcome.readSet);
     let body: { value: WireValue } | { error: WireError };
     if (outcome.ok) {
@@ -320,7 +330,12 @@ export class SyncServer {
       toVersion: nextVersion,
       updates: pending.map((p) => p.update),
     });
-    if (!sent) return false;
+    if (!sent) {
+      // Its hashes did not move, so re-running every subscription of the connection on the
+      // next commit sends whatever it missed, not only what that commit touches.
+      for (const id of Object.keys(state.subscriptions)) this.unindexed.add(keyOf(connectionId, id));
+      return false;
+    }
     state.version = nextVersion;
     for (const { update, hash } of pending) {
       const subscription = state.subscriptions[update.id];
@@ -353,6 +368,49 @@ export class SyncServer {
     const attempts = (this.retrying.get(key)?.attempts ?? 0) + 1;
     const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1));
     this.retrying.set(key, { attempts, at: Date.now() + delay });
+    this.scheduleRetry(delay);
+  }
+
+  /**
+   * A quiet namespace has no commit to re-run a failed subscription, so a timer does, in the
+   * lane (it keeps the object awake only while some subscription is failing).
+   */
+  private scheduleRetry(delay: number): void {
+    if (this.retryTimer !== null) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.functions
+        .exclusive(() => this.retryDue())
+        .catch((error: unknown) => {
+          console.error("orrery: retrying failed subscriptions failed", error);
+        });
+    }, delay);
+  }
+
+  private async retryDue(): Promise<void> {
+    const now = Date.now();
+    const changed = new Map<string, PendingUpdate[]>();
+    let next = Number.POSITIVE_INFINITY;
+    for (const [key, retry] of [...this.retrying]) {
+      if (retry.at > now) {
+        next = Math.min(next, retry.at - now);
+        continue;
+      }
+      const [connectionId, id] = splitKey(key);
+      const state = this.connections.get(connectionId);
+      if (!state?.subscriptions[id]) {
+        this.retrying.delete(key);
+        continue;
+      }
+      const pending = await this.rerun(connectionId, state, id);
+      if (pending) changed.set(connectionId, [...(changed.get(connectionId) ?? []), pending]);
+    }
+    const toVersion = this.functions.version();
+    for (const [connectionId, list] of changed) {
+      const state = this.connections.get(connectionId);
+      if (state) this.sendTransition(connectionId, state, list, toVersion);
+    }
+    if (Number.isFinite(next)) this.scheduleRetry(next);
   }
 
   /** A connection's state that cannot be saved (storage failing) is logged; others go on. */

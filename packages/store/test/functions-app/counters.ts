@@ -1,6 +1,5 @@
+import { createApi, type ErrorCode, OrreryError } from "@orrery/protocol";
 import { v } from "@orrery/schema";
-import { type ErrorCode, OrreryError } from "../../src/errors";
-import { createApi } from "../../src/functions/reference";
 import type { Api } from "./api";
 import { action, mutation, query } from "./server";
 

@@ -1,5 +1,5 @@
+import { OrreryError } from "@orrery/protocol";
 import { v } from "@orrery/schema";
-import { OrreryError } from "../../src/errors";
 import { listThenFailRuns, outage } from "./run-counts";
 import { action, mutation, query } from "./server";
 

@@ -107,12 +107,18 @@ export const crossEngineCases: ConformanceCase[] = [
       const runs = { count: 0 };
       faulty.failNextBatch();
       await expect(store.mutate(transfer(runs, "d"), { requestId: "r1" })).rejects.toThrow(
-        "Connection terminated unexpectedly",
+        "Connection terminated unexpectedly. Nothing was written.",
       );
+      // An exec that knows it never connected says so: no fence is needed to tell.
+      faulty.failNextBatch({ saysSo: true });
+      await expect(store.mutate(transfer(runs, "d"), { requestId: "r1" })).rejects.toMatchObject({
+        code: "UNAVAILABLE",
+        message: "could not connect. Nothing was written.",
+      });
       expect(await countsFor(store, "d")).toEqual({ tallies: 0, ledger: 0, version: 0, logged: 0 });
       const retried = await store.mutate(transfer(runs, "d"), { requestId: "r1" });
       expect(retried).toMatchObject({ commitVersion: 1, replayed: false });
-      expect(runs.count).toBe(2);
+      expect(runs.count).toBe(3);
       expect(await countsFor(store, "d")).toEqual({ tallies: 1, ledger: 1, version: 1, logged: 2 });
       expect(heard).toHaveLength(1);
     },
@@ -143,7 +149,7 @@ export const crossEngineCases: ConformanceCase[] = [
     },
   },
   {
-    name: "a commit marker fence is final: a transaction arriving after its fence cannot land",
+    name: "a commit marker fence is final: a transaction arriving after its fence cannot land, even after later commits",
     crossEngine: true,
     async run({ fixture }) {
       const markers = new CommitMarkers(fixture.globalExec!, freshNamespace());
@@ -151,9 +157,39 @@ export const crossEngineCases: ConformanceCase[] = [
       await fixture.globalExec!.batch([committed!]);
       expect(await markers.fence("landed", 1, Date.now())).toBe(true);
       expect(await markers.fence("late", 2, Date.now())).toBe(false);
-      const [late] = markers.statements("late", 2, Date.now());
-      await expect(fixture.globalExec!.batch([late!])).rejects.toThrow();
+      // The retry commits next, with everything a commit's marker statements do (and prune).
+      await fixture.globalExec!.batch(markers.statements("retry", 2, Date.now()));
+      await expect(fixture.globalExec!.batch(markers.statements("late", 2, Date.now()))).rejects.toThrow();
       expect(await markers.fence("late", 2, Date.now())).toBe(false);
+      expect(await markers.fence("landed", 1, Date.now())).toBe(false);
+    },
+  },
+  {
+    name: "a commit whose home side cannot be finished yet keeps answering: 'outcome unknown' to its own request, UNAVAILABLE to others",
+    crossEngine: true,
+    async run(context) {
+      const namespace = freshNamespace();
+      const home = new FaultyExec(context.fixture.exec);
+      const store = await context.open({ namespace, exec: home });
+      const runs = { count: 0 };
+      home.failNextBatch();
+      await expect(store.mutate(transfer(runs, "f"), { requestId: "r1" })).rejects.toMatchObject({
+        code: "OUTCOME_UNKNOWN",
+      });
+      // Home storage still failing: its resend hears the same; another caller is refused cleanly.
+      home.failNextBatch();
+      await expect(store.mutate(transfer(runs, "f"), { requestId: "r1" })).rejects.toMatchObject({
+        code: "OUTCOME_UNKNOWN",
+      });
+      home.failNextBatch();
+      await expect(store.mutate(transfer(runs, "g"), { requestId: "r2" })).rejects.toMatchObject({
+        code: "UNAVAILABLE",
+        message: expect.stringMatching(/nothing of this one was written/),
+      });
+      const retried = await store.mutate(transfer(runs, "f"), { requestId: "r1" });
+      expect(retried).toMatchObject({ commitVersion: 1, replayed: true });
+      expect(runs.count).toBe(1);
+      expect(await countsFor(store, "f")).toEqual({ tallies: 1, ledger: 1, version: 1, logged: 2 });
     },
   },
 ];

@@ -18,6 +18,15 @@ describe("parseClientMessage", () => {
     expect(parseClientMessage('{"type":"ping"}')).toEqual({ ok: true, message: { type: "ping" } });
   });
 
+  it("takes a subscribe hash only in the server's own form, so it cannot be used to store megabytes", () => {
+    const subscribe = (hash: unknown) =>
+      parseClientMessage(JSON.stringify({ type: "subscribe", id: "q", query: "t:l", hash }));
+    expect(subscribe("k3j9x0a1b2")).toMatchObject({ ok: true, message: { hash: "k3j9x0a1b2" } });
+    for (const hash of ["", "x".repeat(17), "Not-A-Hash", 42, "a".repeat(1_000_000)]) {
+      expect(subscribe(hash)).toMatchObject({ ok: false, error: { code: "BAD_MESSAGE", id: "q" } });
+    }
+  });
+
   it("names what is wrong with a bad frame", () => {
     expect(parseClientMessage("not json")).toMatchObject({ ok: false, error: { code: "BAD_FRAME" } });
     expect(parseClientMessage(new ArrayBuffer(2))).toMatchObject({ ok: false, error: { code: "BAD_FRAME" } });

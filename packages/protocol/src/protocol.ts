@@ -1,3 +1,5 @@
+import type { ProtocolErrorCode } from "./error-codes";
+import { RESULT_HASH } from "./result-hash";
 import type { WireValue } from "./wire-value";
 
 /**
@@ -32,6 +34,7 @@ export type ClientMessage =
     }
   | { type: "ping" };
 
+/** A failure as it travels: `code` is from the table in error-codes.ts, or a handler's own. */
 export interface WireError {
   code: string;
   message: string;
@@ -48,15 +51,6 @@ export type ServerMessage =
   | { type: "mutationResult"; requestId: string; ok: false; error: WireError }
   | { type: "error"; code: string; message: string; id?: string }
   | { type: "pong" };
-
-/** Codes of protocol-level errors (function errors carry the store's codes). */
-export type ProtocolErrorCode =
-  | "FRAME_TOO_LARGE"
-  | "BAD_FRAME"
-  | "BAD_MESSAGE"
-  | "DUPLICATE_ID"
-  | "UNKNOWN_ID"
-  | "LIMIT_EXCEEDED";
 
 export type ParseResult =
   | { ok: true; message: ClientMessage }
@@ -107,8 +101,14 @@ export function parseClientMessage(frame: string | ArrayBuffer | ArrayBufferView
         return fail("BAD_MESSAGE", 'subscribe: "query" must be a function name like "tasks:list"', id);
       if (!isRecord(data.args) && data.args !== undefined)
         return fail("BAD_MESSAGE", 'subscribe: "args" must be an object', id);
-      if (data.hash !== undefined && typeof data.hash !== "string")
-        return fail("BAD_MESSAGE", 'subscribe: "hash" must be a string', id);
+      // Only the server's own hash format: anything else would be kept, unbounded, as the
+      // subscription's state until its first run replaces it.
+      if (data.hash !== undefined && (typeof data.hash !== "string" || !RESULT_HASH.test(data.hash)))
+        return fail(
+          "BAD_MESSAGE",
+          'subscribe: "hash" must be a result hash the server sent (1 to 16 of 0-9a-z)',
+          id,
+        );
       const args = (data.args ?? {}) as WireValue;
       if (data.args !== undefined && byteLength(JSON.stringify(args)) > MAX_SUBSCRIBE_ARGS_BYTES)
         return fail(

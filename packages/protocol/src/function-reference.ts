@@ -50,6 +50,12 @@ export type ApiFromModules<Modules extends Record<string, object>> = {
   };
 };
 
+/**
+ * `const api = createApi<AppApi<typeof app>>()`: typed references built from the app's type
+ * alone (its `modules`), so a client imports only `type` and bundles no server code.
+ */
+export type AppApi<A extends { readonly modules: Record<string, object> }> = ApiFromModules<A["modules"]>;
+
 /** Builds `api` at run time: any `api.module.fn` is a reference named "module:fn". */
 export function createApi<Api>(): Api {
   return new Proxy(
