@@ -1,17 +1,13 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { schemaDdl, systemTablesDdl } from "@orrery/schema";
+import { mysql } from "@orrery/cloudflare/mysql";
+import { postgres } from "@orrery/cloudflare/postgres";
+import { schemaDdl, systemTableNames, systemTablesDdl } from "@orrery/schema";
 import type { SqlExec } from "@orrery/store";
 import { conformanceSchema, describeStoreConformance, type StoreEngine } from "@orrery/store/conformance";
-import { hyperdriveBackend } from "../src/durable/global-backend";
 import { engine } from "./database";
 
-const tables = [
-  ...Object.keys(conformanceSchema.tables),
-  "_orrery_commits",
-  "_orrery_meta",
-  "_orrery_requests",
-];
+const tables = [...Object.keys(conformanceSchema.tables), ...systemTableNames()];
 
 /**
  * The store's own exec and an outside writer's, each the Worker's lazily built Hyperdrive exec
@@ -25,7 +21,10 @@ const hyperdriveEngine: StoreEngine = {
   async withDatabase(body) {
     const stub = env.GLOBAL_STORE.getByName("conformance");
     await runInDurableObject(stub, async () => {
-      execs ??= { exec: hyperdriveBackend(env, engine()), external: hyperdriveBackend(env, engine()) };
+      // The Worker's own Hyperdrive backend, as createOrrery builds it for `.global()` tables.
+      const backend = engine() === "postgres" ? postgres() : mysql();
+      const build = () => backend(env as unknown as Record<string, unknown>, conformanceSchema).exec;
+      execs ??= { exec: build(), external: build() };
       const { exec } = execs;
       for (const table of tables)
         await exec.run({ sql: `DROP TABLE IF EXISTS ${exec.dialect.quote(table)}`, params: [] });

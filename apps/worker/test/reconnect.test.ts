@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { GlobalStore } from "../src/durable/global-store";
+import type { GlobalStore } from "../src/index";
 import { SocketClient, updateFor } from "./socket-client";
 
 const LISTS = 200;

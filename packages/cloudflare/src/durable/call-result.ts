@@ -1,4 +1,4 @@
-import type { WireValue } from "@orrery/store/protocol";
+import type { WireValue } from "@orrery/protocol";
 
 /** What an HTTP function call answers; errors are values so they cross the RPC boundary intact. */
 export type CallResult =

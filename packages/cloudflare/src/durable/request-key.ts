@@ -1,4 +1,5 @@
-import { type Identity, type MutateOptions, OrreryError, requestScope } from "@orrery/store";
+import { OrreryError } from "@orrery/protocol";
+import { type Identity, type MutateOptions, requestScope } from "@orrery/store";
 
 /** What makes an HTTP mutation idempotent: its `Idempotency-Key` and the caller's `Orrery-Client-Id`. */
 export interface HttpRequestKey {

@@ -1,0 +1,132 @@
+import { fromWire, toWire, type WireValue } from "@orrery/protocol";
+import type { SchemaDefinition } from "@orrery/schema";
+import type { Identity } from "@orrery/store";
+import { drizzle } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
+import type { OrreryConfig, WorkerEnv } from "../options";
+import { type CallResult, errorResult } from "./call-result";
+import { type Attachment, ConnectionStateStore } from "./connection-state-store";
+import { IDENTITY_HEADER, readIdentityHeader } from "./identity-header";
+import { type HttpRequestKey, mutateOptionsOf } from "./request-key";
+import { type Runtime, startRuntime } from "./runtime";
+
+/** What the worker's routes call on a GlobalStore: its RPC surface. */
+export interface GlobalStoreRpc {
+  call(
+    kind: "query" | "mutation" | "action",
+    name: string,
+    args: WireValue,
+    identity: Identity | null,
+    request?: HttpRequestKey,
+  ): Promise<CallResult>;
+  migrate(): Promise<{ migrations: number }>;
+  fetch(request: Request): Promise<Response>;
+}
+
+/**
+ * The GlobalStore Durable Object class for one app: one instance per namespace runs every
+ * write of the namespace, in order, and hosts every live query on it. Hibernation-safe: each
+ * connection's subscriptions live in its WebSocket attachment (or, past 12 KiB, in storage),
+ * and the rest is rebuilt on first use after a wake-up.
+ */
+export function globalStoreClass<S extends SchemaDefinition>(config: OrreryConfig<S>) {
+  // Cloudflare.Env: partyserver's bound; the user's own Env, whatever bindings it has.
+  return class GlobalStore extends Server<Cloudflare.Env> implements GlobalStoreRpc {
+    static override options = { hibernate: true };
+    private runtime: Promise<Runtime<S>> | null = null;
+    private readonly connectionStates = new ConnectionStateStore(this.ctx.storage);
+
+    constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
+      super(ctx, env);
+      void ctx.blockConcurrencyWhile(() => this.migrate().then(() => undefined));
+    }
+
+    /** Applies pending drizzle migrations (the folder D1 applies too); returns how many exist. */
+    async migrate(): Promise<{ migrations: number }> {
+      await migrate(drizzle(this.ctx.storage), config.migrations as Parameters<typeof migrate>[1]);
+      return { migrations: config.migrations.journal.entries.length };
+    }
+
+    override async onConnect(connection: Connection, context: ConnectionContext): Promise<void> {
+      const { sync } = await this.getRuntime();
+      sync.connect(connection.id, null, readIdentityHeader(context.request.headers.get(IDENTITY_HEADER)));
+    }
+
+    override async onMessage(connection: Connection, message: WSMessage): Promise<void> {
+      const { sync } = await this.getRuntime();
+      await sync.receive(connection.id, message);
+    }
+
+    override async onClose(connection: Connection): Promise<void> {
+      const { sync } = await this.getRuntime();
+      sync.disconnect(connection.id);
+      this.connectionStates.forget(connection.id);
+    }
+
+    /**
+     * An HTTP function call, forwarded by the worker. A mutation's `requestId` (the
+     * `Idempotency-Key`) is scoped by the same rule as a socket's (`requestScope`).
+     */
+    async call(
+      kind: "query" | "mutation" | "action",
+      name: string,
+      args: WireValue,
+      identity: Identity | null,
+      request: HttpRequestKey = {},
+    ): Promise<CallResult> {
+      try {
+        const { runner } = await this.getRuntime();
+        const decoded = fromWire(args);
+        switch (kind) {
+          case "query":
+            return { ok: true, value: toWire((await runner.runQuery(name, decoded, identity)).value) };
+          case "mutation": {
+            const options = mutateOptionsOf(identity, request);
+            const outcome = await runner.runMutation(name, decoded, identity, options);
+            return { ok: true, value: toWire(outcome.value), commitVersion: outcome.commitVersion };
+          }
+          case "action":
+            return { ok: true, value: toWire(await runner.runAction(name, decoded, identity)) };
+          default:
+            kind satisfies never;
+            throw new Error(`unknown function kind "${String(kind)}"`);
+        }
+      } catch (error) {
+        return errorResult(error);
+      }
+    }
+
+    private getRuntime(): Promise<Runtime<S>> {
+      this.runtime ??= this.startRuntime().catch((error: unknown) => {
+        // A failed start (e.g. a misconfigured backend) is retried on the next use.
+        this.runtime = null;
+        throw error;
+      });
+      return this.runtime;
+    }
+
+    private async startRuntime(): Promise<Runtime<S>> {
+      const runtime = await startRuntime({
+        app: config.app,
+        namespace: this.name,
+        storage: this.ctx.storage,
+        env: this.env as unknown as WorkerEnv,
+        globalBackend: config.globalBackend,
+        transport: {
+          send: (connectionId, message) => this.getConnection(connectionId)?.send(JSON.stringify(message)),
+          saveState: (connectionId, state) => {
+            const connection = this.getConnection<Attachment>(connectionId);
+            if (connection) this.connectionStates.save(connection, state);
+          },
+        },
+      });
+      // After a wake-up, connections that were already open carry their state in attachments.
+      for (const connection of this.getConnections<Attachment>()) {
+        const state = this.connectionStates.load(connection);
+        if (state) runtime.sync.connect(connection.id, state);
+      }
+      return runtime;
+    }
+  };
+}

@@ -1,0 +1,17 @@
+// The bindings of test/wrangler.jsonc (runtime types come from @cloudflare/workers-types).
+declare namespace Cloudflare {
+  interface Env {
+    NOTES_STORE: DurableObjectNamespace;
+    NOTES_DB: D1Database;
+    NOTES_ADMIN?: string;
+  }
+  interface GlobalProps {
+    mainModule: typeof import("./worker");
+  }
+}
+interface Env extends Cloudflare.Env {}
+
+declare module "*/migrations/migrations.js" {
+  const migrations: import("../src").DurableSqliteMigrations;
+  export default migrations;
+}
