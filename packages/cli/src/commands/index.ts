@@ -1,6 +1,8 @@
 import type { Command } from "../command";
+import { devCommand } from "./dev";
 import { generateCommand } from "./generate";
+import { initCommand } from "./init";
 import { lintCommand } from "./lint";
 
 /** Every subcommand, in the order `orrery --help` lists them. */
-export const commands: readonly Command[] = [generateCommand, lintCommand];
+export const commands: readonly Command[] = [initCommand, devCommand, generateCommand, lintCommand];
