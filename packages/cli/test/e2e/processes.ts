@@ -1,5 +1,4 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createServer } from "node:net";
 
 /** Runs a command to completion with its output captured; rejects with that output on failure. */
 export function run(
@@ -27,18 +26,7 @@ export function run(
   });
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
+export { getFreePort as freePort } from "@orrery/test-harness";
 
 export interface ProcessInfo {
   readonly pid: number;
