@@ -9,5 +9,6 @@ export default defineConfig({
       miniflare: { bindings: { NOTES_ADMIN: "notes-admin-token" } },
     }),
   ],
-  test: { include: ["test/**/*.test.ts"], testTimeout: 20_000 },
+  // The first request loads the worker's modules, slow while turbo runs other suites beside it.
+  test: { include: ["test/**/*.test.ts"], testTimeout: 60_000 },
 });
