@@ -15,8 +15,9 @@ export interface GlobalBackendChoice {
 
 /**
  * Chooses the backend for one Durable Object instance from the env and the app's schema (the
- * Hyperdrive backends create missing `.global()` tables on first use). Called once per
- * instance and by `/health`; nothing may connect here.
+ * Hyperdrive backends create missing `.global()` tables on first use, or, given a migrations
+ * journal, check the database is migrated instead). Called once per instance and by `/health`;
+ * nothing may connect here.
  */
 export type GlobalBackendFactory = (env: WorkerEnv, schema: SchemaDefinition) => GlobalBackendChoice;
 

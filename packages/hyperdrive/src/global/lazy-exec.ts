@@ -28,8 +28,9 @@ export interface LazyExecOptions<T> {
   /** The engine the builds will run; fixes `engine` and `dialect` before anything is built. */
   readonly engine: ExternalEngine;
   /**
-   * Connects: builds the driver and its exec, and ensures the tables (`ensureTables`). Called
-   * on first use and again on the first use after a connection error dropped the last build.
+   * Connects: builds the driver and its exec, and ensures the tables (`ensureTables`) or checks
+   * the database's migrations. Called on first use and again on the first use after a
+   * connection error dropped the last build, or after a build failed (it is not kept).
    */
   readonly build: () => Promise<LazyBuild<T>>;
   /** Names the database in errors, e.g. `Postgres (Hyperdrive binding "HYPERDRIVE_PG")`. */
