@@ -29,7 +29,7 @@ export interface Orrery {
  *
  * Routes, relative to `basePath` (default `/api`): `GET /health`, `GET /:namespace/ws` (live
  * queries, docs/protocol.md), `POST /:namespace/{queries,mutations,actions}/:name` and
- * `POST /:namespace/admin/migrate`.
+ * `POST /:namespace/admin/migrate` and `POST /:namespace/admin/seed`.
  */
 export function createOrrery<S extends SchemaDefinition>(options: OrreryOptions<S>): Orrery {
   const config = resolveOptions(options);

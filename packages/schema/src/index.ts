@@ -15,6 +15,16 @@ export { sqliteTableFor, sqliteTables } from "./drizzle";
 export { decodeJson, encodeJson, JsonEncodeError } from "./json";
 export { defineSchema, type SchemaDefinition, SchemaError } from "./schema";
 export {
+  defineSeed,
+  type SeedDefinition,
+  type SeedKeyValue,
+  type SeedRow,
+  type SeedRows,
+  type SeedTables,
+  seedId,
+  type TableSeed,
+} from "./seed";
+export {
   isDocumentId,
   NAMESPACE_COLUMN,
   newDocumentId,

@@ -44,7 +44,7 @@ describe("SYSTEM_TABLES", () => {
   });
 
   it("agrees with the drizzle tables and the DDL, all derived from the same declaration", () => {
-    const tables = Object.values(SYSTEM_TABLES);
+    const tables = Object.values(SYSTEM_TABLES).filter((table) => table.side !== "migrator");
     expect(tables.map((table) => table.name)).toEqual(systemTableNames());
     expect(Object.keys(orrerySystemTables)).toEqual(systemTableNames());
     const ddl = systemTablesDdl("sqlite").filter((statement) => statement.startsWith("CREATE TABLE"));
@@ -74,5 +74,35 @@ describe("SYSTEM_TABLES", () => {
       ["namespace", "commit_id"],
     ]);
     expect(config.indexes).toEqual([]);
+  });
+});
+
+describe("the migrator's table", () => {
+  it("is the record orrery migrate keeps, outside the store's tables and the drizzle output", () => {
+    expect(SYSTEM_TABLES.migrations).toEqual({
+      name: "_orrery_migrations",
+      side: "migrator",
+      columns: { name: "name", checksum: "checksum", appliedAt: "applied_at" },
+    });
+    expect(systemTableNames("migrator")).toEqual(["_orrery_migrations"]);
+    expect(systemTableNames()).not.toContain("_orrery_migrations");
+    expect(Object.keys(orrerySystemTables)).not.toContain("_orrery_migrations");
+    expect(systemTablesDdl("postgres").join("\n")).not.toContain("_orrery_migrations");
+    expect(systemTablesDdl("postgres", "migrator")).toEqual([
+      `CREATE TABLE IF NOT EXISTS "_orrery_migrations" (
+  "name" VARCHAR(255) NOT NULL,
+  "checksum" VARCHAR(64) NOT NULL,
+  "applied_at" BIGINT NOT NULL,
+  PRIMARY KEY ("name")
+)`,
+    ]);
+    expect(systemTablesDdl("mysql", "migrator")).toEqual([
+      `CREATE TABLE IF NOT EXISTS \`_orrery_migrations\` (
+  \`name\` VARCHAR(255) NOT NULL,
+  \`checksum\` VARCHAR(64) NOT NULL,
+  \`applied_at\` BIGINT NOT NULL,
+  PRIMARY KEY (\`name\`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+    ]);
   });
 });

@@ -19,16 +19,25 @@ import { MYSQL_TABLE_OPTIONS, quoteIdentifier } from "./ddl";
  * from it: the drizzle tables (`orrerySystemTables`, which drizzle-kit turns into the app's
  * migrations), the DDL for every engine (`systemTablesDdl`), the names the store's SQL uses
  * (`SYSTEM_TABLES`) and the list of table names (`systemTableNames`).
+ *
+ * The `migrator` side is the record `orrery migrate` keeps in an external database; it is not
+ * one of the store's tables, so it is left out of the drizzle tables and out of every list or
+ * DDL that names no side (ask for it with `systemTablesDdl(engine, "migrator")`).
  */
 
-// key: short text that takes part in keys; long: unbounded text; int: 64-bit integer.
-type SystemColumnType = "key" | "long" | "int";
+// key: short text that takes part in keys; long: unbounded text; int: 64-bit integer;
+// name: text of at most 255 characters (VARCHAR(255) on every external engine); sha256: a hex
+// SHA-256 digest (VARCHAR(64)).
+type SystemColumnType = "key" | "long" | "int" | "name" | "sha256";
 
 /** A column: its type, NOT NULL unless declared `{ type, nullable: true }`. */
 type SystemColumnDecl = SystemColumnType | { readonly type: SystemColumnType; readonly nullable: true };
 
-/** Where a system table lives: with the store's home (the Durable Object) or beside `.global()` tables. */
-export type SystemTableSide = "home" | "global";
+/**
+ * Where a system table lives: with the store's home (the Durable Object), beside `.global()`
+ * tables, or (`migrator`) in an external database as the record of `orrery migrate`.
+ */
+export type SystemTableSide = "home" | "global" | "migrator";
 
 interface SystemTableSpec {
   readonly name: string;
@@ -121,6 +130,22 @@ const SYSTEM_TABLE_SPECS = {
     primaryKey: ["namespace", "commit_id"],
     indexes: [],
   }),
+  /**
+   * The migrations `orrery migrate` applied to an external database: one row per migration of
+   * `<globalMigrations>/<engine>/journal.json`, with the SHA-256 of its up file and when it ran
+   * (milliseconds since the epoch).
+   */
+  migrations: systemTable({
+    name: "_orrery_migrations",
+    side: "migrator",
+    columns: {
+      name: "name",
+      checksum: "sha256",
+      applied_at: "int",
+    },
+    primaryKey: ["name"],
+    indexes: [],
+  }),
 } as const;
 
 type Specs = typeof SYSTEM_TABLE_SPECS;
@@ -129,6 +154,12 @@ type SystemTableKey = keyof Specs;
 export type SystemTableName = Specs[SystemTableKey]["name"];
 
 const SPEC_LIST: readonly SystemTableSpec[] = Object.values(SYSTEM_TABLE_SPECS);
+/** The store's own tables (home and global); what a list that names no side covers. */
+const STORE_SPECS: readonly SystemTableSpec[] = SPEC_LIST.filter((spec) => spec.side !== "migrator");
+// The store's tables' keys; `orrerySystemTables` has only these (the migrator's never lives in SQLite).
+type StoreTableKey = {
+  [Key in SystemTableKey]: Specs[Key]["side"] extends "migrator" ? never : Key;
+}[SystemTableKey];
 
 const columnTypeOf = (decl: SystemColumnDecl): SystemColumnType =>
   typeof decl === "string" ? decl : decl.type;
@@ -165,9 +196,14 @@ export const SYSTEM_TABLES = Object.fromEntries(
   ]),
 ) as { readonly [Key in SystemTableKey]: SystemTable<Key> };
 
-/** Names of the store's own tables, in declaration order: all of them, or one side's. */
+/**
+ * Names of the system tables, in declaration order: the store's own (home and global), or one
+ * side's.
+ */
 export function systemTableNames(side?: SystemTableSide): SystemTableName[] {
-  return SPEC_LIST.filter((spec) => !side || spec.side === side).map((spec) => spec.name as SystemTableName);
+  return (side ? SPEC_LIST.filter((spec) => spec.side === side) : STORE_SPECS).map(
+    (spec) => spec.name as SystemTableName,
+  );
 }
 
 // ---- Drizzle (sqlite-core) tables, for drizzle-kit ----
@@ -212,24 +248,31 @@ function drizzleTable(spec: SystemTableSpec) {
 
 /** Drizzle definitions of the store's own tables; export them beside the app's tables for drizzle-kit. */
 export const orrerySystemTables = Object.fromEntries(
-  SPEC_LIST.map((spec) => [spec.name, drizzleTable(spec)]),
-) as unknown as { readonly [Key in SystemTableKey as Specs[Key]["name"]]: DrizzleTable<Specs[Key]> };
+  STORE_SPECS.map((spec) => [spec.name, drizzleTable(spec)]),
+) as unknown as { readonly [Key in StoreTableKey as Specs[Key]["name"]]: DrizzleTable<Specs[Key]> };
 
 // ---- DDL for any engine ----
 
 const SYSTEM_SQL_TYPES: Record<Engine, Record<SystemColumnType, string>> = {
-  sqlite: { key: "TEXT", long: "TEXT", int: "INTEGER" },
-  postgres: { key: "TEXT", long: "TEXT", int: "BIGINT" },
-  mysql: { key: "VARCHAR(255)", long: "LONGTEXT", int: "BIGINT" },
+  sqlite: { key: "TEXT", long: "TEXT", int: "INTEGER", name: "TEXT", sha256: "TEXT" },
+  postgres: { key: "TEXT", long: "TEXT", int: "BIGINT", name: "VARCHAR(255)", sha256: "VARCHAR(64)" },
+  mysql: {
+    key: "VARCHAR(255)",
+    long: "LONGTEXT",
+    int: "BIGINT",
+    name: "VARCHAR(255)",
+    sha256: "VARCHAR(64)",
+  },
 };
 
 /**
- * DDL for the store's own tables on any engine (the same tables as `orrerySystemTables`): all
- * of them, or only those one side needs (`global`: what an external database holds).
+ * DDL for the system tables on any engine: the store's own (home and global, the same tables as
+ * `orrerySystemTables`), or only those one side needs (`global`: what an external database
+ * holds for the store; `migrator`: the record `orrery migrate` keeps).
  */
 export function systemTablesDdl(engine: Engine, side?: SystemTableSide): string[] {
   const q = (name: string) => quoteIdentifier(name, engine);
-  const specs = SPEC_LIST.filter((spec) => !side || spec.side === side);
+  const specs = side ? SPEC_LIST.filter((spec) => spec.side === side) : STORE_SPECS;
   return specs.flatMap((spec) => {
     const lines = Object.entries(spec.columns).map(
       ([name, decl]) =>

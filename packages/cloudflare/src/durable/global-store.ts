@@ -5,6 +5,7 @@ import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
 import type { OrreryConfig, WorkerEnv } from "../options";
+import { applySeed } from "./apply-seed";
 import { type CallResult, errorResult } from "./call-result";
 import { type Attachment, ConnectionStateStore } from "./connection-state-store";
 import { IDENTITY_HEADER, readIdentityHeader } from "./identity-header";
@@ -21,6 +22,8 @@ export interface GlobalStoreRpc {
     request?: HttpRequestKey,
   ): Promise<CallResult>;
   migrate(): Promise<{ migrations: number }>;
+  /** Upserts seeded rows by their stable `_id` in one mutation (the admin seed route). */
+  seed(body: WireValue): Promise<CallResult>;
   fetch(request: Request): Promise<Response>;
 }
 
@@ -92,6 +95,16 @@ export function globalStoreClass<S extends SchemaDefinition>(config: OrreryConfi
             kind satisfies never;
             throw new Error(`unknown function kind "${String(kind)}"`);
         }
+      } catch (error) {
+        return errorResult(error);
+      }
+    }
+
+    async seed(body: WireValue): Promise<CallResult> {
+      try {
+        const { store } = await this.getRuntime();
+        const outcome = await applySeed(store, body);
+        return { ok: true, value: { tables: outcome.tables }, commitVersion: outcome.commitVersion };
       } catch (error) {
         return errorResult(error);
       }

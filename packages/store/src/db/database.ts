@@ -85,6 +85,33 @@ export class Database<S extends SchemaDefinition> implements DatabaseWriter<S> {
     return doc._id as Id<T>;
   }
 
+  /**
+   * An insert under an id the caller chose (a seeded row's stable id). Not on
+   * {@link DatabaseWriter}: only the worker's admin seed route reaches it, via {@link insertWithId}.
+   */
+  async insertWithId(tableName: string, id: string, value: Record<string, unknown>): Promise<void> {
+    const table = this.writableTable(tableName, "insert");
+    if (!isDocumentId(id)) {
+      throw new OrreryError(
+        "INVALID_ARGUMENT",
+        `insert ${tableName}: ${JSON.stringify(id)} is not a document id`,
+      );
+    }
+    const pending = this.pending!.get(table.name, id);
+    const original = pending ? pending.original : await this.reader.getSnapshot(table, id);
+    if (pending ? pending.current : original) {
+      throw new OrreryError("CONFLICT", `insert ${tableName}: a document with id "${id}" already exists`);
+    }
+    const fields = await this.checkFields(table, value, tableName);
+    const doc: Doc = {
+      ...fields,
+      _id: id,
+      _creationTime: this.now(),
+      _version: original ? original._version + 1 : 1,
+    };
+    this.pending!.record(table.name, id, original, doc);
+  }
+
   async patch<T extends TableNamesOf<S>>(
     tableName: T,
     id: Id<T>,
@@ -186,6 +213,20 @@ export class Database<S extends SchemaDefinition> implements DatabaseWriter<S> {
     }
     return validator;
   }
+}
+
+/**
+ * Inserts `value` into `table` under the given `id` inside a mutation (`store.mutate(db => …)`).
+ * For the admin seed route, whose rows carry stable ids; app code uses `db.insert`.
+ */
+export function insertWithId<S extends SchemaDefinition>(
+  db: DatabaseWriter<S>,
+  table: TableNamesOf<S>,
+  id: string,
+  value: Record<string, unknown>,
+): Promise<void> {
+  if (!(db instanceof Database)) throw new Error("insertWithId needs the db of a store mutation");
+  return db.insertWithId(table, id, value);
 }
 
 function fieldsOf(doc: Doc): Record<string, unknown> {
