@@ -12,6 +12,8 @@ export interface Command<Options extends OptionSpecs = OptionSpecs> {
   readonly options: Options;
   /** Takes positional arguments (e.g. `init <dir>`). */
   readonly positionals?: boolean;
+  /** Subcommands (`orrery migrate latest`): a first argument naming one runs it, with its own flags and help. */
+  readonly subcommands?: readonly Command[];
   /** Returns the exit code: 0 success, 1 the work found problems, 2 bad usage. */
   run(input: { values: Record<string, unknown>; positionals: string[]; io: CommandIo }): Promise<number>;
 }
@@ -41,6 +43,8 @@ const HELP_OPTION = { help: { type: "boolean", short: "h" } } as const;
 
 /** Parses `argv` strictly (unknown flags are errors) and runs the command. */
 export async function runCommand(command: Command, argv: string[], io: CommandIo): Promise<number> {
+  const sub = command.subcommands?.find((s) => s.name === argv[0]);
+  if (sub) return runCommand({ ...sub, name: `${command.name} ${sub.name}` }, argv.slice(1), io);
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({

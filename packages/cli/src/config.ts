@@ -12,18 +12,25 @@ export interface ProjectConfig {
   readonly schema: string;
   /** The drizzle migrations folder shared by the Durable Objects and D1. */
   readonly migrations: string;
+  /** The `orrery migrate` folder for `.global()` tables on Postgres/MySQL (one subfolder per engine). */
+  readonly globalMigrations: string;
   /** The wrangler config `orrery dev` starts. */
   readonly wranglerConfig: string;
 }
 
 export const CONFIG_FILE = "orrery.config.json";
 
-const DEFAULTS = { functions: "orrery", migrations: "migrations", wranglerConfig: "wrangler.jsonc" };
+const DEFAULTS = {
+  functions: "orrery",
+  migrations: "migrations",
+  globalMigrations: "migrations-global",
+  wranglerConfig: "wrangler.jsonc",
+};
 
 /**
  * Reads `orrery.config.json` in `cwd` when there is one; every path in it is relative to it.
  * Without one, the layout `orrery init` makes: `orrery/` for functions, `orrery/schema.ts`,
- * `migrations/`, `wrangler.jsonc`.
+ * `migrations/`, `migrations-global/`, `wrangler.jsonc`.
  */
 export function loadConfig(cwd: string): ProjectConfig {
   const file = path.join(cwd, CONFIG_FILE);
@@ -35,9 +42,9 @@ export function loadConfig(cwd: string): ProjectConfig {
       throw new UsageError(`${CONFIG_FILE}: not valid JSON (${(error as Error).message})`);
     }
     for (const [key, value] of Object.entries(raw)) {
-      if (!["functions", "schema", "migrations", "wranglerConfig"].includes(key))
+      if (!["functions", "schema", "migrations", "globalMigrations", "wranglerConfig"].includes(key))
         throw new UsageError(
-          `${CONFIG_FILE}: unknown key "${key}" (expected functions, schema, migrations, wranglerConfig)`,
+          `${CONFIG_FILE}: unknown key "${key}" (expected functions, schema, migrations, globalMigrations, wranglerConfig)`,
         );
       if (typeof value !== "string") throw new UsageError(`${CONFIG_FILE}: "${key}" must be a path string`);
     }
@@ -53,6 +60,7 @@ export function loadConfig(cwd: string): ProjectConfig {
       (raw.schema as string | undefined) ?? path.join(path.relative(cwd, functions), "schema.ts"),
     ),
     migrations: pick("migrations"),
+    globalMigrations: pick("globalMigrations"),
     wranglerConfig: pick("wranglerConfig"),
   };
 }

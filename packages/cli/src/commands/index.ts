@@ -3,6 +3,15 @@ import { devCommand } from "./dev";
 import { generateCommand } from "./generate";
 import { initCommand } from "./init";
 import { lintCommand } from "./lint";
+import { migrateCommand } from "./migrate";
+import { seedCommand } from "./seed";
 
 /** Every subcommand, in the order `orrery --help` lists them. */
-export const commands: readonly Command[] = [initCommand, devCommand, generateCommand, lintCommand];
+export const commands: readonly Command[] = [
+  initCommand,
+  devCommand,
+  generateCommand,
+  lintCommand,
+  migrateCommand,
+  seedCommand,
+];

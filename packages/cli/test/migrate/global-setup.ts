@@ -1,0 +1,3 @@
+import { createGlobalSetup } from "@orrery/test-harness";
+
+export default createGlobalSetup({ postgres: true, mysql: true });
