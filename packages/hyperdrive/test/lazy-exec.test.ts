@@ -53,6 +53,20 @@ function counted(failures: unknown[]): { lazy: LazyExec<number>; disposed: numbe
 }
 
 describe("lazyExec", () => {
+  it("says a batch whose build failed was never sent, keeping the build's own code (a database behind its migrations)", async () => {
+    const behind = new OrreryError("UNAVAILABLE", "Postgres is at 0001_init; 0002_next is pending");
+    const lazy = lazyExec({
+      engine: "postgres",
+      label: "Postgres",
+      build: async () => {
+        throw behind;
+      },
+    });
+    const failure = lazy.batch([statement]);
+    await expect(failure).rejects.toBeInstanceOf(NotSentError);
+    await expect(failure).rejects.toMatchObject({ code: "UNAVAILABLE", message: behind.message });
+  });
+
   it("says a batch that could not connect was never sent, and leaves one that lost its connection open", async () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
     const pgTimeout = Object.assign(new Error("write CONNECT_TIMEOUT"), { code: "CONNECT_TIMEOUT" });

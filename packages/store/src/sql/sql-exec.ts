@@ -55,8 +55,8 @@ export class GuardFailedError extends Error {
  * the store settles it (see the store README, "Commits across two engines").
  */
 export class NotSentError extends OrreryError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super("UNAVAILABLE", message);
+  constructor(message: string, options?: { cause?: unknown; code?: OrreryError["code"] }) {
+    super(options?.code ?? "UNAVAILABLE", message);
     this.name = "NotSentError";
     if (options?.cause !== undefined) this.cause = options.cause;
   }
