@@ -87,6 +87,19 @@ describe("POST /:namespace/admin/seed (orrery seed --worker)", () => {
     ]);
   });
 
+  it("a row equal to the stored one but with a field the table does not have is refused, not counted unchanged", async () => {
+    const namespace = ns();
+    const rows = seedRows([{ board: "b", text: "one" }]);
+    await postSeed(namespace, { tables: { notes: { rows } } });
+    const extra = await postSeed(namespace, {
+      tables: { notes: { rows: [{ ...rows[0], _creationTime: 1 }] } },
+    });
+    expect(extra.status).toBe(400);
+    const stray = await postSeed(namespace, { tables: { notes: { rows: [{ ...rows[0], color: "red" }] } } });
+    expect(stray.status).toBe(400);
+    expect(await stray.json()).toMatchObject({ error: { code: "INVALID_ARGUMENT" } });
+  });
+
   it("a row that fails the table's validator is refused (400) and nothing of the seed is written", async () => {
     const namespace = ns();
     const response = await postSeed(namespace, {

@@ -23,7 +23,7 @@ export {
 export { CommitLog, type CommitLogEntry } from "./commit/commit-log";
 export { requestScope } from "./commit/request-log";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./commit/retry-policy";
-export { type DatabaseReader, type DatabaseWriter, insertWithId } from "./db/database";
+export type { DatabaseReader, DatabaseWriter } from "./db/database";
 export type { Expression, FilterBuilder } from "./db/filter";
 export { IndexRangeBuilder } from "./db/index-range";
 export { paginationOptsValidator } from "./db/pagination-opts";

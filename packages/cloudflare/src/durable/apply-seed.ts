@@ -1,6 +1,7 @@
 import { fromWire, OrreryError, type WireValue } from "@orrery/protocol";
 import { encodeDocument, isDocumentId, type SchemaDefinition, type TableNamesOf } from "@orrery/schema";
-import { type DatabaseWriter, insertWithId, type Store } from "@orrery/store";
+import type { DatabaseWriter, Store } from "@orrery/store";
+import { insertWithId } from "@orrery/store/seeding";
 
 /** What one table's seed did: rows added, rows changed (their `_version` raised), rows already so. */
 export type SeedTableCounts = {
@@ -53,6 +54,9 @@ function sameFields<S extends SchemaDefinition>(
 ): boolean {
   const definition = store.schema.table(table).definition;
   const { _id, _creationTime, _version, ...storedFields } = stored;
+  // A key the table does not have (a system field, a typo) is not "unchanged": `replace` then
+  // refuses it with the validator's message, as it would any write.
+  if (!Object.keys(fields).every((key) => Object.hasOwn(definition.fields, key))) return false;
   try {
     const left = encodeDocument(definition, storedFields, "sqlite");
     const right = encodeDocument(definition, fields, "sqlite");

@@ -44,6 +44,8 @@ export interface DatabaseWriter<S extends SchemaDefinition> extends DatabaseRead
 
 const SYSTEM_FIELD = /^_/;
 
+const INSERT_WITH_ID = Symbol("insertWithId");
+
 export class Database<S extends SchemaDefinition> implements DatabaseWriter<S> {
   private readonly validators = new Map<string, ObjectValidator>();
 
@@ -86,10 +88,11 @@ export class Database<S extends SchemaDefinition> implements DatabaseWriter<S> {
   }
 
   /**
-   * An insert under an id the caller chose (a seeded row's stable id). Not on
-   * {@link DatabaseWriter}: only the worker's admin seed route reaches it, via {@link insertWithId}.
+   * An insert under an id the caller chose (a seeded row's stable id). Keyed by a symbol this
+   * module keeps, so a function's `ctx.db` does not offer it: only {@link insertWithId} (the
+   * `@orrery/store/seeding` entry point the admin seed route imports) reaches it.
    */
-  async insertWithId(tableName: string, id: string, value: Record<string, unknown>): Promise<void> {
+  async [INSERT_WITH_ID](tableName: string, id: string, value: Record<string, unknown>): Promise<void> {
     const table = this.writableTable(tableName, "insert");
     if (!isDocumentId(id)) {
       throw new OrreryError(
@@ -226,7 +229,7 @@ export function insertWithId<S extends SchemaDefinition>(
   value: Record<string, unknown>,
 ): Promise<void> {
   if (!(db instanceof Database)) throw new Error("insertWithId needs the db of a store mutation");
-  return db.insertWithId(table, id, value);
+  return db[INSERT_WITH_ID](table, id, value);
 }
 
 function fieldsOf(doc: Doc): Record<string, unknown> {
