@@ -189,6 +189,11 @@ export async function runDev(config: ProjectConfig, options: DevOptions, io: Com
     { cwd: config.root, stdio: "inherit", detached: !IS_WINDOWS, shell: IS_WINDOWS },
   );
   dev = child;
+  // If this process dies of anything else, its wrangler group must not outlive it.
+  const killGroup = () => {
+    if (!IS_WINDOWS && child.pid !== undefined && groupAlive(child.pid)) signalGroup(child, "SIGKILL");
+  };
+  process.once("exit", killGroup);
   const exited = new Promise<number>((resolve) => {
     child.on("error", (error) => {
       io.err(`✖ could not start wrangler dev: ${error.message}`);
@@ -254,7 +259,11 @@ export async function runDev(config: ProjectConfig, options: DevOptions, io: Com
   const watchDir = (dir: string, recursive: boolean) => {
     if (!existsSync(dir)) return;
     try {
-      watchers.push(watch(dir, { recursive }, onChange(dir)));
+      const watcher = watch(dir, { recursive }, onChange(dir));
+      // A watcher that fails later (the folder removed, inotify limits) must not crash this
+      // process and orphan wrangler: say so and keep serving without it.
+      watcher.on("error", (error) => io.err(`  stopped watching ${show(dir)}: ${error.message}`));
+      watchers.push(watcher);
     } catch (error) {
       io.err(`  not watching ${show(dir)}: ${(error as Error).message}`);
     }
@@ -267,6 +276,7 @@ export async function runDev(config: ProjectConfig, options: DevOptions, io: Com
   const code = await exited;
   clearTimeout(timer);
   cleanUp();
+  process.removeListener("exit", killGroup);
   // workerd may outlive wrangler: make sure nothing of the group is left.
   if (!IS_WINDOWS && child.pid !== undefined && groupAlive(child.pid)) {
     signalGroup(child, "SIGTERM");

@@ -65,7 +65,11 @@ export function parseDatabaseUrl(raw: string): DatabaseUrl {
   }
   const scheme = url.protocol.replace(/:$/, "");
   const engine: ExternalEngine | undefined =
-    scheme === "postgres" || scheme === "postgresql" ? "postgres" : scheme === "mysql" ? "mysql" : undefined;
+    scheme === "postgres" || scheme === "postgresql"
+      ? "postgres"
+      : scheme === "mysql" || scheme === "mariadb"
+        ? "mysql"
+        : undefined;
   if (!engine)
     throw new UsageError(`unsupported database URL scheme "${scheme}://" (expected postgres:// or mysql://)`);
   return {
@@ -163,15 +167,11 @@ async function openPostgres(target: DatabaseUrl): Promise<MigrationDatabase> {
 }
 
 async function openMysql(target: DatabaseUrl): Promise<MigrationDatabase> {
-  const parsed = new URL(target.url);
   let connection: mysql.Connection;
   try {
     connection = await mysql.createConnection({
-      host: target.host,
-      port: target.port,
-      user: target.user,
-      password: decodeURIComponent(parsed.password),
-      database: target.database || undefined,
+      // The URL as given, so its query (e.g. `?ssl={"rejectUnauthorized":true}`) is honoured.
+      uri: target.url.replace(/^mariadb:/, "mysql:"),
       connectTimeout: 10_000,
       multipleStatements: false,
       supportBigNumbers: true,

@@ -35,7 +35,8 @@ export const upFile = (folder: string, name: string) => path.join(folder, `${nam
 export const downFile = (folder: string, name: string) => path.join(folder, `${name}.down.sql`);
 
 export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  // Line endings normalized: a checkout that turned LF into CRLF holds the same migration.
+  return createHash("sha256").update(text.replace(/\r\n/g, "\n")).digest("hex");
 }
 
 function readJson(file: string, show: (file: string) => string): unknown {

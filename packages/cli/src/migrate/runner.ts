@@ -88,7 +88,7 @@ function describeFailure(
     if (rest > 0) lines.push(`  not run: statements ${index + 2}..${statements.length}`);
     lines.push(
       verb === "apply"
-        ? `  ${name} is not recorded as applied: undo or finish those statements by hand, then run again`
+        ? `  ${name} is not recorded as applied: undo those statements by hand, then run again (it starts from its first statement)`
         : `  ${name} stays recorded as applied: finish or undo those statements by hand`,
     );
   }
@@ -183,13 +183,16 @@ export async function runMigrateAction(action: MigrateAction, ctx: Context): Pro
       return 0;
     }
     const toRun = action === "up" ? pending.slice(0, 1) : pending;
-    for (const migration of toRun) {
-      if (migration.checksum !== migration.fileChecksum)
-        ctx.io.err(
-          `note: ${ctx.show(upFile(ctx.folder, migration.name))} was edited after it was generated (its checksum differs from journal.json)`,
-        );
-      await apply(ctx, migration);
+    // The worker checks applied migrations against journal.json: a file that differs from its
+    // journal entry would be recorded with a checksum the worker then refuses forever.
+    const edited = toRun.find((m) => m.checksum !== m.fileChecksum);
+    if (edited) {
+      throw new UsageError(
+        `${ctx.show(upFile(ctx.folder, edited.name))} was edited after it was generated: its sha256 is ${edited.fileChecksum}, journal.json says ${edited.checksum}. Put the new checksum in journal.json (the worker checks against it), then run again.`,
+        1,
+      );
     }
+    for (const migration of toRun) await apply(ctx, migration);
     const left = pending.length - toRun.length;
     ctx.io.out(
       left === 0

@@ -205,6 +205,23 @@ describe.each(["postgres", "mysql"] as const)("orrery migrate on %s", (engine) =
     expect(list.stdout[1]).toContain("checksum mismatch");
   });
 
+  it("refuses to apply a migration whose file no longer matches journal.json (the worker checks against it); CRLF endings are the same file", async () => {
+    const root = await projectWithMigrations(2);
+    const space = await openSpace(engine);
+    const folder = path.join(root, "migrations-global", engine);
+    const crlf = path.join(folder, "0001_init.up.sql");
+    writeFileSync(crlf, readFileSync(crlf, "utf8").replace(/\n/g, "\r\n"));
+    const edited = path.join(folder, "0002_add_due_date_and_index_by_due.up.sql");
+    writeFileSync(edited, `${readFileSync(edited, "utf8")}\n-- a hand edit\n`);
+    const run = await migrate(root, "latest", "--url", space.url);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toHaveLength(1);
+    expect(run.stderr[0]).toMatch(
+      /0002_add_due_date_and_index_by_due\.up\.sql was edited after it was generated: .*Put the new checksum in journal\.json/,
+    );
+    expect((await records(space)).map((r) => r.name)).toEqual([]);
+  });
+
   it("reports a migration that fails mid-way: the statement, what was applied, nothing recorded", async () => {
     const root = await projectWithMigrations(1);
     const space = await openSpace(engine);
