@@ -190,7 +190,8 @@ export function lazyExec<T = undefined>(options: LazyExecOptions<T>): LazyExec<T
       // No build, no statement sent: whatever failed it (a dead server, a database behind its
       // migrations, a refused connection flag), nothing of this batch can have landed.
       if (isBroken(error)) throw unavailable(error, false);
-      if (error instanceof OrreryError) throw new NotSentError(error.message, { cause: error, code: error.code });
+      if (error instanceof OrreryError)
+        throw new NotSentError(error.message, { cause: error, code: error.code });
       throw new NotSentError(messageOf(error), { cause: error, code: "INTERNAL" });
     }
     try {
