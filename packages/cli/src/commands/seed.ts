@@ -3,9 +3,10 @@ import path from "node:path";
 import type { SeedKeyValue } from "@orrery/schema";
 import { defineCommand, UsageError } from "../command";
 import { loadConfig } from "../config";
+import { parseDatabaseUrl } from "../database-url";
 import { loadSchemaModule } from "../load-schema-module";
 import { type PreparedTable, prepareSeed, seedDefinitionOf } from "../seed/prepare-seed";
-import { parseDatabaseUrl, type SeedCounts, seedDatabase } from "../seed/sql-target";
+import { type SeedCounts, seedDatabase } from "../seed/sql-target";
 import { seedWorker } from "../seed/worker-target";
 
 const HELP = `Usage: orrery seed [file] --url <DATABASE_URL> --namespace <ns>

@@ -2,6 +2,7 @@ import { type ExternalEngine, SYSTEM_TABLES, systemTablesDdl } from "@orrery/sch
 import mysql from "mysql2/promise";
 import postgres from "postgres";
 import { UsageError } from "../command";
+import type { DatabaseUrl } from "../database-url";
 
 const RECORD = SYSTEM_TABLES.migrations;
 
@@ -44,42 +45,6 @@ export interface MigrationDatabase {
    */
   run(direction: "up" | "down", name: string, checksum: string, statements: readonly string[]): Promise<void>;
   close(): Promise<void>;
-}
-
-export interface DatabaseUrl {
-  readonly engine: ExternalEngine;
-  readonly url: string;
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly database: string;
-}
-
-/** Reads a `postgres://…` or `mysql://…` URL; anything else is a usage error (exit 2). */
-export function parseDatabaseUrl(raw: string): DatabaseUrl {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError("the database URL is not a URL (expected postgres://… or mysql://…)");
-  }
-  const scheme = url.protocol.replace(/:$/, "");
-  const engine: ExternalEngine | undefined =
-    scheme === "postgres" || scheme === "postgresql"
-      ? "postgres"
-      : scheme === "mysql" || scheme === "mariadb"
-        ? "mysql"
-        : undefined;
-  if (!engine)
-    throw new UsageError(`unsupported database URL scheme "${scheme}://" (expected postgres:// or mysql://)`);
-  return {
-    engine,
-    url: raw,
-    host: url.hostname,
-    port: Number(url.port) || (engine === "postgres" ? 5432 : 3306),
-    user: decodeURIComponent(url.username),
-    database: decodeURIComponent(url.pathname.slice(1)),
-  };
 }
 
 function labelOf(target: DatabaseUrl): string {
@@ -171,7 +136,7 @@ async function openMysql(target: DatabaseUrl): Promise<MigrationDatabase> {
   try {
     connection = await mysql.createConnection({
       // The URL as given, so its query (e.g. `?ssl={"rejectUnauthorized":true}`) is honoured.
-      uri: target.url.replace(/^mariadb:/, "mysql:"),
+      uri: target.url,
       connectTimeout: 10_000,
       multipleStatements: false,
       supportBigNumbers: true,

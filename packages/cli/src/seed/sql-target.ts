@@ -1,9 +1,10 @@
 import { buildMysqlExec, buildPgExec } from "@orrery/hyperdrive/global";
-import { type ExternalEngine, encodeDocument, NAMESPACE_COLUMN, type SqlValue } from "@orrery/schema";
+import { encodeDocument, NAMESPACE_COLUMN, type SqlValue } from "@orrery/schema";
 import type { BatchStatement, SqlExec } from "@orrery/store";
 import mysql from "mysql2/promise";
 import postgres from "postgres";
 import { UsageError } from "../command";
+import type { DatabaseUrl } from "../database-url";
 import type { PreparedTable } from "./prepare-seed";
 
 export interface SeedCounts {
@@ -13,48 +14,9 @@ export interface SeedCounts {
 }
 
 /** A `DATABASE_URL` parsed enough to pick the driver and name the server in errors (no password). */
-export interface DatabaseTarget {
-  readonly engine: ExternalEngine;
-  readonly url: string;
-  /** `user@host:port/database`, for messages. */
-  readonly display: string;
-}
+export type DatabaseTarget = DatabaseUrl;
 
 const fail = (message: string) => new UsageError(message, 1);
-
-export function parseDatabaseUrl(raw: string): DatabaseTarget {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(
-      `DATABASE_URL is not a URL (expected postgres://user:password@host:port/database or mysql://…)`,
-    );
-  }
-  const scheme = url.protocol.replace(/:$/, "");
-  const engine: ExternalEngine | undefined =
-    scheme === "postgres" || scheme === "postgresql"
-      ? "postgres"
-      : scheme === "mysql" || scheme === "mariadb"
-        ? "mysql"
-        : undefined;
-  if (!engine)
-    throw new UsageError(
-      `DATABASE_URL must start with postgres://, postgresql:// or mysql://, got "${scheme}://"`,
-    );
-  if (!url.hostname) throw new UsageError("DATABASE_URL has no host");
-  const port = url.port || (engine === "postgres" ? "5432" : "3306");
-  const user = url.username ? `${decodeURIComponent(url.username)}@` : "";
-  const database = url.pathname.replace(/^\//, "");
-  // mysql2 reads only mysql:// URIs.
-  const normalized =
-    engine === "mysql" && scheme === "mariadb" ? `mysql:${raw.slice(raw.indexOf("//"))}` : raw;
-  return {
-    engine,
-    url: normalized,
-    display: `${engine} ${user}${url.hostname}:${port}${database ? `/${database}` : ""}`,
-  };
-}
 
 /** One line for a driver's error: what went wrong talking to the server, never the password. */
 export function describeDatabaseError(error: unknown, target: DatabaseTarget): string {

@@ -319,7 +319,7 @@ describe("orrery migrate without a usable database", () => {
       code: 2,
       stdout: [],
       stderr: [
-        'orrery migrate latest: unsupported database URL scheme "sqlite://" (expected postgres:// or mysql://)',
+        'orrery migrate latest: DATABASE_URL must start with postgres://, postgresql://, mysql:// or mariadb://, got "sqlite://"',
       ],
     });
     const saved = process.env.DATABASE_URL;

@@ -174,7 +174,7 @@ describe.each(["postgres", "mysql"] as const)("orrery seed --url on %s", (engine
     expect(wrong).toMatchObject({
       code: 2,
       stderr: [
-        'orrery seed: DATABASE_URL must start with postgres://, postgresql:// or mysql://, got "http://"',
+        'orrery seed: DATABASE_URL must start with postgres://, postgresql://, mysql:// or mariadb://, got "http://"',
       ],
     });
   });
