@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { ERROR_CODES, type ErrorCode, isErrorCode, type ProtocolErrorCode } from "./error-codes";
 import { errorBody, statusOf } from "./http-error";
+import { OrreryError, wireErrorOf } from "./orrery-error";
 
 describe("the error table", () => {
   it("gives each code that answers HTTP its status, and 500 to the rest", () => {
@@ -27,5 +28,20 @@ describe("the error table", () => {
     expect(isErrorCode("CONFLICT")).toBe(true);
     expect(isErrorCode("constructor")).toBe(false);
     expect(Object.keys(ERROR_CODES)).toHaveLength(20);
+  });
+});
+
+describe("wireErrorOf", () => {
+  it("keeps the table's codes and turns a driver's own into INTERNAL, keeping the message", () => {
+    expect(wireErrorOf(new OrreryError("NOT_FOUND", "no task"))).toEqual({
+      code: "NOT_FOUND",
+      message: "no task",
+    });
+    const driver = Object.assign(new Error("duplicate key"), { code: "ER_DUP_ENTRY" });
+    expect(wireErrorOf(driver)).toEqual({ code: "INTERNAL", message: "duplicate key" });
+    expect(wireErrorOf(Object.assign(new Error("reset"), { code: "ECONNRESET" }))).toMatchObject({
+      code: "INTERNAL",
+    });
+    expect(wireErrorOf("plain")).toEqual({ code: "INTERNAL", message: "plain" });
   });
 });

@@ -24,7 +24,7 @@ export {
   type QueryReference,
 } from "./function-reference";
 export { errorBody, statusOf } from "./http-error";
-export { OrreryError } from "./orrery-error";
+export { OrreryError, wireErrorOf } from "./orrery-error";
 export type { PaginationOptions, PaginationResult } from "./pagination";
 export {
   type ClientMessage,

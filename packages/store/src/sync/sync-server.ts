@@ -1,13 +1,13 @@
 import {
   type ClientMessage,
   fromWire,
-  OrreryError,
   parseClientMessage,
   type QueryUpdate,
   type ServerMessage,
   toWire,
   type WireError,
   type WireValue,
+  wireErrorOf,
 } from "@orrery/protocol";
 import { requestScope } from "../commit/request-log";
 import type { Identity } from "../functions/auth";
@@ -73,14 +73,6 @@ export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 1000;
 type SubscriptionKey = string;
 const keyOf = (connectionId: string, id: string): SubscriptionKey => `${connectionId}\u0000${id}`;
 const splitKey = (key: SubscriptionKey) => key.split("\u0000") as [string, string];
-
-const errorOf = (error: unknown) => ({
-  code:
-    error instanceof OrreryError || typeof (error as { code?: unknown })?.code === "string"
-      ? String((error as { code: string }).code)
-      : "INTERNAL",
-  message: error instanceof Error ? error.message : String(error),
-});
 
 /**
  * Live queries for one namespace: keeps each connection's subscriptions, re-runs exactly the
@@ -206,7 +198,7 @@ export class SyncServer {
       args = fromWire(message.args);
       this.functions.checkQuery(query, args);
     } catch (error) {
-      const { code, message: text } = errorOf(error);
+      const { code, message: text } = wireErrorOf(error);
       return refuse(code, text);
     }
     state.subscriptions[id] = { query, args: toWire(args), hash: message.hash ?? null };
@@ -253,7 +245,7 @@ export class SyncServer {
         origin: connectionId,
       });
     } catch (error) {
-      this.send(connectionId, { type: "mutationResult", requestId, ok: false, error: errorOf(error) });
+      this.send(connectionId, { type: "mutationResult", requestId, ok: false, error: wireErrorOf(error) });
     }
   }
 
@@ -307,7 +299,7 @@ export class SyncServer {
       body = { value: toWire(outcome.value) };
       this.retrying.delete(key);
     } else {
-      body = { error: errorOf(outcome.error) };
+      body = { error: wireErrorOf(outcome.error) };
       this.noteFailure(key, body.error.code);
     }
     const hash = hashResult(JSON.stringify(body));
