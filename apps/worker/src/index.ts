@@ -4,7 +4,7 @@ import { postgres } from "@orrery/cloudflare/postgres";
 import migrations from "../drizzle/migrations.js";
 import { app } from "./app";
 
-// The example app hosted as any user's would be: routes under /api, one GlobalStore per
+// The example app, hosted exactly like a user's: routes under /api, one GlobalStore per
 // namespace, `.global()` tables where the wrangler environment's ORRERY_GLOBAL_BACKEND says.
 const orrery = createOrrery({
   app,

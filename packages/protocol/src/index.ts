@@ -26,6 +26,7 @@ export {
 export { errorBody, statusOf } from "./http-error";
 export { OrreryError, wireErrorOf } from "./orrery-error";
 export type { PaginationOptions, PaginationResult } from "./pagination";
+export { isPlainObject } from "./plain-object";
 export {
   type ClientMessage,
   encodeClientMessage,

@@ -1,5 +1,6 @@
 import { base64ToBytes, bytesToBase64 } from "./base64";
 import { OrreryError } from "./orrery-error";
+import { isPlainObject } from "./plain-object";
 
 /**
  * Values cross the wire, and sit in JSON columns, as JSON. bigint (`v.int64()`) and
@@ -157,12 +158,6 @@ function decode(value: unknown, walk: Walk): unknown {
     walk.leave();
   }
   return out;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 // Plain assignment of "__proto__" would replace the prototype instead of adding a key.

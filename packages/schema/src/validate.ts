@@ -1,3 +1,4 @@
+import { isPlainObject } from "@orrery/protocol";
 import { isDocumentId } from "./system-fields";
 import { INT64_MAX, INT64_MIN } from "./v";
 import { type Infer, type KnownValidator, known, type Validator } from "./validators";
@@ -85,11 +86,8 @@ export function describeValidator(validator: Validator): string {
   }
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
+// One definition, shared with the wire codec.
+export { isPlainObject };
 
 // Strings must survive a UTF-8 round trip and Postgres TEXT/JSONB, which rejects NUL.
 function stringProblem(s: string): string | undefined {

@@ -1,8 +1,5 @@
 import { OrreryError } from "@orrery/protocol";
 
-// The error codes and `OrreryError` live in @orrery/protocol, shared with the client.
-export { type ErrorCode, OrreryError } from "@orrery/protocol";
-
 /** A mutation kept losing to other writers of the same document until the retry bound. */
 export class ConflictError extends OrreryError {
   constructor(

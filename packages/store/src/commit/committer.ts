@@ -1,9 +1,8 @@
+import { OrreryError, toWire } from "@orrery/protocol";
 import { SYSTEM_TABLES } from "@orrery/schema";
 import { operationOf, type PendingWrite } from "../db/pending-writes";
 import type { SchemaInfo, TableInfo } from "../db/table-info";
 import { TableReader } from "../db/table-reader";
-import { OrreryError } from "../errors";
-import { toWire } from "../protocol/wire-value";
 import type { WriteSet } from "../reactivity/read-write-sets";
 import { GuardFailedError, NotSentError, type SqlExec } from "../sql/sql-exec";
 import type { CommitLog } from "./commit-log";

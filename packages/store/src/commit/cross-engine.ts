@@ -1,5 +1,5 @@
+import { fromWire, toWire, type WireValue } from "@orrery/protocol";
 import { type SqlValue, SYSTEM_TABLES } from "@orrery/schema";
-import { fromWire, toWire, type WireValue } from "../protocol/wire-value";
 import type { WriteSet } from "../reactivity/read-write-sets";
 import { placeholders } from "../sql/dialect";
 import type { BatchStatement, SqlExec } from "../sql/sql-exec";

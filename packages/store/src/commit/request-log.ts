@@ -1,5 +1,5 @@
+import type { WireValue } from "@orrery/protocol";
 import { SYSTEM_TABLES } from "@orrery/schema";
-import type { WireValue } from "../protocol/wire-value";
 import { placeholders } from "../sql/dialect";
 import type { BatchStatement, SqlExec } from "../sql/sql-exec";
 
