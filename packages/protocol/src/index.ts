@@ -26,7 +26,6 @@ export {
 export { errorBody, statusOf } from "./http-error";
 export { OrreryError, wireErrorOf } from "./orrery-error";
 export type { PaginationOptions, PaginationResult } from "./pagination";
-export { isPlainObject } from "./plain-object";
 export {
   type ClientMessage,
   encodeClientMessage,
@@ -47,6 +46,7 @@ export {
   type EncodeOptions,
   encodeTagged,
   fromWire,
+  isPlainObject,
   toWire,
   type WireValue,
 } from "./wire-value";

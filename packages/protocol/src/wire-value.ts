@@ -1,6 +1,5 @@
 import { base64ToBytes, bytesToBase64 } from "./base64";
 import { OrreryError } from "./orrery-error";
-import { isPlainObject } from "./plain-object";
 
 /**
  * Values cross the wire, and sit in JSON columns, as JSON. bigint (`v.int64()`) and
@@ -165,4 +164,14 @@ function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
   if (key === "__proto__")
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
+}
+
+/**
+ * A `{...}` object or `Object.create(null)`: not an array, a class instance, a Date or a
+ * buffer. Shared with @orrery/schema's validators.
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
