@@ -1,4 +1,5 @@
 export { base64ToBytes, bytesToBase64 } from "./base64";
+export { type EncodedResult, encodeResult, encodeTransition, encodeUpdate } from "./encoded-result";
 export {
   ERROR_CODES,
   type ErrorCode,

@@ -13,7 +13,8 @@ function memoryTransport() {
     sent,
     saved,
     transport: {
-      send: (id: string, message: ServerMessage) => sent.set(id, [...(sent.get(id) ?? []), message]),
+      send: (id: string, frame: string) =>
+        sent.set(id, [...(sent.get(id) ?? []), JSON.parse(frame) as ServerMessage]),
       saveState: (id: string, state: ConnectionState) => saved.set(id, structuredClone(state)),
     },
     take(id: string): ServerMessage[] {
@@ -100,6 +101,50 @@ describe("SyncServer", () => {
         expect.objectContaining({ type: "mutationResult", ok: true, commitVersion: 1 }),
         { type: "transition", fromVersion: 0, toVersion: 1, updates: [] },
       ]);
+    }));
+
+  it("runs a query once per commit for every connection that holds it, per identity, with the same result bytes", () =>
+    withRunner(async (fixture) => {
+      const memory = memoryTransport();
+      const sync = syncFor(fixture, memory.transport);
+      const runs: string[] = [];
+      const observe = fixture.runner.observeQuery.bind(fixture.runner);
+      fixture.runner.observeQuery = (name, args, identity) => {
+        runs.push(`${name} ${JSON.stringify(args)} ${identity?.subject ?? "anonymous"}`);
+        return observe(name, args, identity);
+      };
+      const alice = { subject: "alice" };
+      for (const id of ["a", "b", "c"]) sync.connect(id, null);
+      sync.connect("d", null, alice);
+      for (const id of ["a", "b", "c", "d"]) {
+        await sync.receive(
+          id,
+          frame({ type: "subscribe", id: `q-${id}`, query: "tasks:list", args: { list: "x" } }),
+        );
+        await sync.receive(id, frame({ type: "subscribe", id: "who", query: "tasks:whoAmI", args: {} }));
+        memory.take(id);
+      }
+      runs.length = 0;
+      await fixture.runner.runMutation("tasks:add", { list: "x", text: "t" });
+      // whoAmI read no table, so the write does not re-run it; tasks:list runs once per identity.
+      expect(runs.sort()).toEqual(['tasks:list {"list":"x"} alice', 'tasks:list {"list":"x"} anonymous']);
+      const sent = ["a", "b", "c", "d"].map((id) => memory.take(id));
+      for (const [i, id] of ["a", "b", "c", "d"].entries()) {
+        expect(sent[i]).toEqual([
+          {
+            type: "transition",
+            fromVersion: 0,
+            toVersion: 1,
+            updates: [
+              { id: `q-${id}`, value: [expect.objectContaining({ text: "t" })], hash: expect.any(String) },
+            ],
+          },
+        ]);
+      }
+      const hashes = sent.map(
+        (messages) => (messages[0] as { updates: { hash: string }[] }).updates[0]!.hash,
+      );
+      expect(new Set(hashes).size).toBe(1);
     }));
 
   it("unsubscribed and disconnected subscriptions get nothing more", () =>
@@ -246,9 +291,9 @@ describe("SyncServer", () => {
       const memory = memoryTransport();
       let broken = false;
       const sync = syncFor(fixture, {
-        send: (id: string, message: ServerMessage) => {
+        send: (id: string, frame: string) => {
           if (broken && id === "a") throw new Error("socket a is closing");
-          return memory.transport.send(id, message);
+          return memory.transport.send(id, frame);
         },
         saveState: memory.transport.saveState,
       });
@@ -279,9 +324,9 @@ describe("SyncServer", () => {
       const memory = memoryTransport();
       const broken = new Set<string>();
       const transport = {
-        send: (id: string, message: ServerMessage) => {
+        send: (id: string, frame: string) => {
           if (broken.has(id)) throw new Error(`socket ${id} is closing`);
-          return memory.transport.send(id, message);
+          return memory.transport.send(id, frame);
         },
         saveState: memory.transport.saveState,
       };

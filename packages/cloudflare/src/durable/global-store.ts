@@ -39,6 +39,11 @@ export function globalStoreClass<S extends SchemaDefinition>(config: OrreryConfi
     static override options = { hibernate: true };
     private runtime: Promise<Runtime<S>> | null = null;
     private readonly connectionStates = new ConnectionStateStore(this.ctx.storage);
+    /**
+     * Open connections by id, so a fan-out finds each socket directly: partyserver's
+     * `getConnection` looks the socket up by tag and deserializes its attachment every time.
+     */
+    private readonly openConnections = new Map<string, Connection<Attachment>>();
 
     constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
       super(ctx, env);
@@ -52,6 +57,7 @@ export function globalStoreClass<S extends SchemaDefinition>(config: OrreryConfi
     }
 
     override async onConnect(connection: Connection, context: ConnectionContext): Promise<void> {
+      this.openConnections.set(connection.id, connection as Connection<Attachment>);
       const { sync } = await this.getRuntime();
       sync.connect(connection.id, null, readIdentityHeader(context.request.headers.get(IDENTITY_HEADER)));
     }
@@ -62,6 +68,7 @@ export function globalStoreClass<S extends SchemaDefinition>(config: OrreryConfi
     }
 
     override async onClose(connection: Connection): Promise<void> {
+      this.openConnections.delete(connection.id);
       const { sync } = await this.getRuntime();
       sync.disconnect(connection.id);
       this.connectionStates.forget(connection.id);
@@ -110,6 +117,14 @@ export function globalStoreClass<S extends SchemaDefinition>(config: OrreryConfi
       }
     }
 
+    private connectionById(connectionId: string): Connection<Attachment> | undefined {
+      const known = this.openConnections.get(connectionId);
+      if (known) return known;
+      const found = this.getConnection<Attachment>(connectionId);
+      if (found) this.openConnections.set(connectionId, found);
+      return found;
+    }
+
     private getRuntime(): Promise<Runtime<S>> {
       this.runtime ??= this.startRuntime().catch((error: unknown) => {
         // A failed start (e.g. a misconfigured backend) is retried on the next use.
@@ -127,15 +142,16 @@ export function globalStoreClass<S extends SchemaDefinition>(config: OrreryConfi
         env: this.env as unknown as WorkerEnv,
         globalBackend: config.globalBackend,
         transport: {
-          send: (connectionId, message) => this.getConnection(connectionId)?.send(JSON.stringify(message)),
+          send: (connectionId, frame) => this.connectionById(connectionId)?.send(frame),
           saveState: (connectionId, state) => {
-            const connection = this.getConnection<Attachment>(connectionId);
+            const connection = this.connectionById(connectionId);
             if (connection) this.connectionStates.save(connection, state);
           },
         },
       });
       // After a wake-up, connections that were already open carry their state in attachments.
       for (const connection of this.getConnections<Attachment>()) {
+        this.openConnections.set(connection.id, connection);
         const state = this.connectionStates.load(connection);
         if (state) runtime.sync.connect(connection.id, state);
       }

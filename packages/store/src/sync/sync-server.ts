@@ -1,8 +1,12 @@
 import {
   type ClientMessage,
+  type EncodedResult,
+  encodeResult,
+  encodeServerMessage,
+  encodeTransition,
+  encodeUpdate,
   fromWire,
   parseClientMessage,
-  type QueryUpdate,
   type ServerMessage,
   toWire,
   type WireError,
@@ -12,9 +16,9 @@ import {
 import { requestScope } from "../commit/request-log";
 import type { Identity } from "../functions/auth";
 import type { WriteSet } from "../reactivity/read-write-sets";
-import { SubscriptionIndex } from "../reactivity/subscription-index";
 import type { MutateOptions, ObservedQuery } from "../store";
-import { type ConnectionState, hashResult, newConnectionState } from "./connection-state";
+import { type ConnectionState, newConnectionState } from "./connection-state";
+import { type Member, type QueryGroup, QueryGroups } from "./query-groups";
 
 /** What the sync server needs from the function layer. */
 export interface LiveFunctions {
@@ -49,34 +53,27 @@ export interface CommitNotice {
   readonly origin?: string;
 }
 
-/** How the sync server reaches connections: send a message, and persist a connection's state. */
+/** How the sync server reaches connections: send an encoded frame, and persist a connection's state. */
 export interface SyncTransport {
   /** May throw (a closing socket): only that connection is affected. */
-  send(connectionId: string, message: ServerMessage): void;
+  send(connectionId: string, frame: string): void;
   saveState(connectionId: string, state: ConnectionState): void;
 }
 
-/** A subscription's new result, not yet sent: its hash is kept only once it was. */
+/** A subscription's new result, encoded, not yet sent: its hash is kept only once it was. */
 interface PendingUpdate {
-  readonly update: QueryUpdate;
+  readonly id: string;
+  readonly encoded: string;
   readonly hash: string;
 }
-
-/** Failures a query's reads do not explain (a database that is down): retried after a backoff. */
-const TRANSIENT_CODES = new Set(["UNAVAILABLE", "OUTCOME_UNKNOWN", "INTERNAL"]);
-const RETRY_BASE_MS = 500;
-const RETRY_MAX_MS = 30_000;
 
 /** Subscriptions one connection may hold: each costs a re-run on every commit it touches. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 1000;
 
-type SubscriptionKey = string;
-const keyOf = (connectionId: string, id: string): SubscriptionKey => `${connectionId}\u0000${id}`;
-const splitKey = (key: SubscriptionKey) => key.split("\u0000") as [string, string];
-
 /**
  * Live queries for one namespace: keeps each connection's subscriptions, re-runs exactly the
- * ones a commit touches, and sends each connection its changed results as one transition per
+ * queries a commit touches (once per distinct query, arguments and identity, however many
+ * connections hold it), and sends each connection its changed results as one transition per
  * commit, in commit order. It knows nothing of sockets: the transport sends and persists.
  *
  * A commit's path: `receive(mutate)` → the store commits in its lane → the store calls
@@ -86,13 +83,10 @@ const splitKey = (key: SubscriptionKey) => key.split("\u0000") as [string, strin
  */
 export class SyncServer {
   private readonly connections = new Map<string, ConnectionState>();
-  private readonly index = new SubscriptionIndex<SubscriptionKey>();
-  /** Subscriptions restored after hibernation whose read sets are not known yet. */
-  private readonly unindexed = new Set<SubscriptionKey>();
-  /** Subscriptions that failed transiently: re-run by the first commit after `at`. */
-  private readonly retrying = new Map<SubscriptionKey, { attempts: number; at: number }>();
+  private readonly groups = new QueryGroups();
   /** Wakes the retries up when no commit comes along to do it. */
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryAt = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly functions: LiveFunctions,
@@ -107,15 +101,23 @@ export class SyncServer {
   connect(connectionId: string, state: ConnectionState | null, identity: Identity | null = null): void {
     const restored = state ?? newConnectionState(identity);
     this.connections.set(connectionId, restored);
-    // Read sets live only in memory: restored subscriptions re-run on the next commit.
-    for (const id of Object.keys(restored.subscriptions)) this.unindexed.add(keyOf(connectionId, id));
+    // Read sets live only in memory: a restored subscription's group re-runs on the next commit.
+    for (const [id, subscription] of Object.entries(restored.subscriptions)) {
+      const group = this.groups.join(
+        { connectionId, id },
+        subscription.query,
+        subscription.args,
+        restored.identity,
+      );
+      this.groups.forgetReads(group);
+    }
     if (!state) this.save(connectionId, restored);
   }
 
   disconnect(connectionId: string): void {
     const state = this.connections.get(connectionId);
     if (!state) return;
-    for (const id of Object.keys(state.subscriptions)) this.forget(keyOf(connectionId, id));
+    for (const id of Object.keys(state.subscriptions)) this.groups.leave({ connectionId, id });
     this.connections.delete(connectionId);
   }
 
@@ -124,7 +126,7 @@ export class SyncServer {
     if (!state) return;
     const parsed = parseClientMessage(frame);
     if (!parsed.ok) {
-      this.send(connectionId, { type: "error", ...parsed.error });
+      this.sendMessage(connectionId, { type: "error", ...parsed.error });
       return;
     }
     const message: ClientMessage = parsed.message;
@@ -133,7 +135,7 @@ export class SyncServer {
         // Answered in the lane, after every transition of the commits before it: a client
         // uses the pong as a barrier ("everything my mutation caused has reached me").
         await this.functions.exclusive(async () => {
-          this.send(connectionId, { type: "pong" });
+          this.sendMessage(connectionId, { type: "pong" });
         });
         return;
       case "subscribe":
@@ -158,7 +160,7 @@ export class SyncServer {
     // keeps an optimistic update until a transition reaches that version, so it must know the
     // version first, or it would apply the update twice.
     if (caller && commit.origin !== undefined && commit.requestId !== undefined) {
-      this.send(commit.origin, {
+      this.sendMessage(commit.origin, {
         type: "mutationResult",
         requestId: commit.requestId,
         ok: true,
@@ -167,7 +169,7 @@ export class SyncServer {
       });
     }
     const toVersion = this.functions.version();
-    const updated = commit.writes.length > 0 ? await this.invalidate(commit.writes, toVersion) : new Set();
+    const updated = await this.invalidate(commit.writes, toVersion);
     // Read your own writes: even when none of its results changed, the caller gets a
     // transition to the commit, so it can settle optimistic updates.
     if (caller && commit.origin !== undefined && !updated.has(commit.origin)) {
@@ -182,7 +184,7 @@ export class SyncServer {
   ): Promise<void> {
     const { id, query } = message;
     const refuse = (code: string, text: string): void => {
-      this.send(connectionId, { type: "error", code, message: text, id });
+      this.sendMessage(connectionId, { type: "error", code, message: text, id });
     };
     if (state.subscriptions[id]) {
       return refuse("DUPLICATE_ID", `subscription id "${id}" is already in use on this connection`);
@@ -201,12 +203,18 @@ export class SyncServer {
       const { code, message: text } = wireErrorOf(error);
       return refuse(code, text);
     }
-    state.subscriptions[id] = { query, args: toWire(args), hash: message.hash ?? null };
+    const subscription = { query, args: toWire(args), hash: message.hash ?? null };
+    state.subscriptions[id] = subscription;
+    const member: Member = { connectionId, id };
+    this.groups.join(member, query, subscription.args, state.identity);
     this.save(connectionId, state);
     await this.functions.exclusive(async () => {
       // It may have been unsubscribed (or the socket closed) while waiting for the lane.
-      if (!this.connections.has(connectionId) || !state.subscriptions[id]) return;
-      const pending = await this.rerun(connectionId, state, id);
+      const group = this.groups.groupOf(member);
+      if (!group || this.connections.get(connectionId) !== state || state.subscriptions[id] !== subscription)
+        return;
+      const result = await this.run(group);
+      const pending = result && this.pendingFor(member, result);
       const toVersion = this.functions.version();
       // A resumed subscription whose result the client already holds costs nothing to send.
       // Version 0 (no commit yet) is also a new connection's own: there, the empty transition
@@ -218,7 +226,7 @@ export class SyncServer {
 
   private unsubscribe(connectionId: string, state: ConnectionState, id: string) {
     if (!state.subscriptions[id]) {
-      this.send(connectionId, {
+      this.sendMessage(connectionId, {
         type: "error",
         code: "UNKNOWN_ID",
         message: `no subscription "${id}" on this connection`,
@@ -227,7 +235,7 @@ export class SyncServer {
       return;
     }
     delete state.subscriptions[id];
-    this.forget(keyOf(connectionId, id));
+    this.groups.leave({ connectionId, id });
     this.save(connectionId, state);
   }
 
@@ -245,26 +253,22 @@ export class SyncServer {
         origin: connectionId,
       });
     } catch (error) {
-      this.send(connectionId, { type: "mutationResult", requestId, ok: false, error: wireErrorOf(error) });
+      this.sendMessage(connectionId, {
+        type: "mutationResult",
+        requestId,
+        ok: false,
+        error: wireErrorOf(error),
+      });
     }
   }
 
   /** Re-runs what the writes touched; returns the connections that were sent a transition. */
   private async invalidate(writes: WriteSet, toVersion: number): Promise<Set<string>> {
-    const touched = this.index.affectedBy(writes);
-    for (const key of this.unindexed) touched.add(key);
-    const now = Date.now();
-    for (const [key, retry] of this.retrying) if (retry.at <= now) touched.add(key);
+    const touched = this.groups.touchedBy(writes, Date.now());
     const changed = new Map<string, PendingUpdate[]>();
-    for (const key of touched) {
-      const [connectionId, id] = splitKey(key);
-      const state = this.connections.get(connectionId);
-      if (!state?.subscriptions[id]) continue;
-      const pending = await this.rerun(connectionId, state, id);
-      if (!pending) continue;
-      const list = changed.get(connectionId) ?? [];
-      list.push(pending);
-      changed.set(connectionId, list);
+    for (const group of touched) {
+      const result = await this.run(group);
+      if (result) this.collectChanges(group, result, changed);
     }
     const sent = new Set<string>();
     for (const [connectionId, list] of changed) {
@@ -275,36 +279,44 @@ export class SyncServer {
   }
 
   /**
-   * Runs one subscription's query and registers what it read (also when it failed, so a
-   * failing query re-runs only when its reads change); null when the result did not change.
+   * Runs a group's query once, records what it read (also when it failed), and encodes the
+   * result once for all its members; null when the group emptied while its query ran.
    */
-  private async rerun(
-    connectionId: string,
-    state: ConnectionState,
-    id: string,
-  ): Promise<PendingUpdate | null> {
-    const subscription = state.subscriptions[id]!;
-    const key = keyOf(connectionId, id);
-    this.unindexed.delete(key);
-    const outcome = await this.functions.observeQuery(
-      subscription.query,
-      fromWire(subscription.args),
-      state.identity,
+  private async run(group: QueryGroup): Promise<EncodedResult | null> {
+    const outcome: ObservedQuery<unknown> = await this.functions.observeQuery(
+      group.query,
+      group.args,
+      group.identity,
     );
-    // Unsubscribed, re-subscribed or disconnected while it ran: its result belongs to no one.
-    if (this.connections.get(connectionId) !== state || state.subscriptions[id] !== subscription) return null;
-    this.index.set(key, outcome.readSet);
-    let body: { value: WireValue } | { error: WireError };
-    if (outcome.ok) {
-      body = { value: toWire(outcome.value) };
-      this.retrying.delete(key);
-    } else {
-      body = { error: wireErrorOf(outcome.error) };
-      this.noteFailure(key, body.error.code);
+    const body: { value: WireValue } | { error: WireError } = outcome.ok
+      ? { value: toWire(outcome.value) }
+      : { error: wireErrorOf(outcome.error) };
+    const failureCode = "error" in body ? body.error.code : null;
+    const retryIn = this.groups.ran(group, outcome.readSet, failureCode, Date.now());
+    if (!this.groups.isLive(group)) return null;
+    if (retryIn !== null) this.scheduleRetry(retryIn);
+    return encodeResult(body);
+  }
+
+  /** Each member whose held result differs gets an update; the same bytes for all of them. */
+  private collectChanges(
+    group: QueryGroup,
+    result: EncodedResult,
+    changed: Map<string, PendingUpdate[]>,
+  ): void {
+    for (const member of group.members.values()) {
+      const pending = this.pendingFor(member, result);
+      if (!pending) continue;
+      const list = changed.get(member.connectionId);
+      if (list) list.push(pending);
+      else changed.set(member.connectionId, [pending]);
     }
-    const hash = hashResult(JSON.stringify(body));
-    if (hash === subscription.hash) return null;
-    return { update: { id, ...body, hash }, hash };
+  }
+
+  private pendingFor(member: Member, result: EncodedResult): PendingUpdate | null {
+    const subscription = this.connections.get(member.connectionId)?.subscriptions[member.id];
+    if (!subscription || subscription.hash === result.hash) return null;
+    return { id: member.id, encoded: encodeUpdate(member.id, result), hash: result.hash };
   }
 
   /** Sends one transition; the connection's hashes and version move only if it went out. */
@@ -314,33 +326,38 @@ export class SyncServer {
     pending: readonly PendingUpdate[],
     toVersion: number,
   ): boolean {
-    const fromVersion = state.version;
     const nextVersion = Math.max(state.version, toVersion);
-    const sent = this.send(connectionId, {
-      type: "transition",
-      fromVersion,
-      toVersion: nextVersion,
-      updates: pending.map((p) => p.update),
-    });
-    if (!sent) {
-      // Its hashes did not move, so re-running every subscription of the connection on the
-      // next commit sends whatever it missed, not only what that commit touches.
-      for (const id of Object.keys(state.subscriptions)) this.unindexed.add(keyOf(connectionId, id));
+    const frame = encodeTransition(
+      state.version,
+      nextVersion,
+      pending.map((p) => p.encoded),
+    );
+    if (!this.send(connectionId, frame)) {
+      // Its hashes did not move, so re-running every query of the connection on the next
+      // commit sends whatever it missed, not only what that commit touches.
+      for (const id of Object.keys(state.subscriptions)) {
+        const group = this.groups.groupOf({ connectionId, id });
+        if (group) this.groups.forgetReads(group);
+      }
       return false;
     }
     state.version = nextVersion;
-    for (const { update, hash } of pending) {
-      const subscription = state.subscriptions[update.id];
+    for (const { id, hash } of pending) {
+      const subscription = state.subscriptions[id];
       if (subscription) subscription.hash = hash;
     }
     this.save(connectionId, state);
     return true;
   }
 
+  private sendMessage(connectionId: string, message: ServerMessage): boolean {
+    return this.send(connectionId, encodeServerMessage(message));
+  }
+
   /** A send that fails (a closing socket) affects only its own connection. */
-  private send(connectionId: string, message: ServerMessage): boolean {
+  private send(connectionId: string, frame: string): boolean {
     try {
-      this.transport.send(connectionId, message);
+      this.transport.send(connectionId, frame);
       return true;
     } catch {
       return false;
@@ -348,27 +365,16 @@ export class SyncServer {
   }
 
   /**
-   * A failure its reads do not explain (a database that is down) may pass: its reads may be
-   * partial or none, so it re-runs on a later commit, backing off. Any other failure re-runs
-   * only when what it read changes.
-   */
-  private noteFailure(key: SubscriptionKey, code: string): void {
-    if (!TRANSIENT_CODES.has(code)) {
-      this.retrying.delete(key);
-      return;
-    }
-    const attempts = (this.retrying.get(key)?.attempts ?? 0) + 1;
-    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1));
-    this.retrying.set(key, { attempts, at: Date.now() + delay });
-    this.scheduleRetry(delay);
-  }
-
-  /**
    * A quiet namespace has no commit to re-run a failed subscription, so a timer does, in the
    * lane (it keeps the object awake only while some subscription is failing).
    */
   private scheduleRetry(delay: number): void {
-    if (this.retryTimer !== null) return;
+    const at = Date.now() + delay;
+    if (this.retryTimer !== null) {
+      if (this.retryAt <= at) return;
+      clearTimeout(this.retryTimer);
+    }
+    this.retryAt = at;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       void this.functions
@@ -380,29 +386,18 @@ export class SyncServer {
   }
 
   private async retryDue(): Promise<void> {
-    const now = Date.now();
+    const { due, nextInMs } = this.groups.dueRetries(Date.now());
     const changed = new Map<string, PendingUpdate[]>();
-    let next = Number.POSITIVE_INFINITY;
-    for (const [key, retry] of [...this.retrying]) {
-      if (retry.at > now) {
-        next = Math.min(next, retry.at - now);
-        continue;
-      }
-      const [connectionId, id] = splitKey(key);
-      const state = this.connections.get(connectionId);
-      if (!state?.subscriptions[id]) {
-        this.retrying.delete(key);
-        continue;
-      }
-      const pending = await this.rerun(connectionId, state, id);
-      if (pending) changed.set(connectionId, [...(changed.get(connectionId) ?? []), pending]);
+    for (const group of due) {
+      const result = await this.run(group);
+      if (result) this.collectChanges(group, result, changed);
     }
     const toVersion = this.functions.version();
     for (const [connectionId, list] of changed) {
       const state = this.connections.get(connectionId);
       if (state) this.sendTransition(connectionId, state, list, toVersion);
     }
-    if (Number.isFinite(next)) this.scheduleRetry(next);
+    if (nextInMs !== null) this.scheduleRetry(nextInMs);
   }
 
   /** A connection's state that cannot be saved (storage failing) is logged; others go on. */
@@ -412,11 +407,5 @@ export class SyncServer {
     } catch (error) {
       console.error(`orrery: could not save the state of connection ${connectionId}`, error);
     }
-  }
-
-  private forget(key: SubscriptionKey): void {
-    this.index.delete(key);
-    this.unindexed.delete(key);
-    this.retrying.delete(key);
   }
 }
