@@ -9,6 +9,13 @@ export type Attachment = ConnectionState | SpilledMarker;
 const ATTACHMENT_BUDGET_BYTES = 12 * 1024;
 const keyOf = (connectionId: string) => `orrery:connection:${connectionId}`;
 
+/** Saved on every transition, so the common small state skips encoding to count its bytes. */
+function fitsAttachment(json: string): boolean {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8.
+  if (json.length * 3 <= ATTACHMENT_BUDGET_BYTES) return true;
+  return new TextEncoder().encode(json).byteLength <= ATTACHMENT_BUDGET_BYTES;
+}
+
 /**
  * Keeps each connection's sync state where it survives hibernation: in its WebSocket
  * attachment while it fits, otherwise in the object's own storage (a connection with many
@@ -18,8 +25,7 @@ export class ConnectionStateStore {
   constructor(private readonly storage: DurableObjectStorage) {}
 
   save(connection: Connection<Attachment>, state: ConnectionState): void {
-    const bytes = new TextEncoder().encode(JSON.stringify(state)).byteLength;
-    if (bytes <= ATTACHMENT_BUDGET_BYTES) {
+    if (fitsAttachment(JSON.stringify(state))) {
       if (connection.state && "spilled" in connection.state) this.storage.kv.delete(keyOf(connection.id));
       connection.setState(state);
       return;
