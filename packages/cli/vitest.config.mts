@@ -11,7 +11,7 @@ export default defineConfig({
           // test/e2e/ runs in the same `vitest run`: it builds and packs the packages, installs a
           // new project from the tarballs and runs `orrery dev` (a minute or two, with its own timeouts).
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, "test/migrate/**", "test/seed/**"],
+          exclude: [...configDefaults.exclude, "test/migrate/**", "test/seed/**", "test/etl/**"],
         },
       },
       {

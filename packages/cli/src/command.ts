@@ -23,6 +23,8 @@ export interface CommandIo {
   readonly cwd: string;
   out(line: string): void;
   err(line: string): void;
+  /** Raw text for a display redrawn in place (a progress bar); set only when stderr is a terminal. */
+  readonly terminal?: (text: string) => void;
 }
 
 /** Thrown for a mistake the user can fix; printed as one line, exit code 2 unless given. */

@@ -21,6 +21,7 @@ const processIo: CommandIo = {
   cwd: process.cwd(),
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  terminal: process.stderr.isTTY ? (text) => process.stderr.write(text) : undefined,
 };
 
 /** Runs `orrery` with `argv` (without node and the script); returns the exit code. */

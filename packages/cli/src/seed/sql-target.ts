@@ -146,7 +146,8 @@ async function seedTable(
   return { inserted, updated, unchanged: table.rows.length - inserted - updated };
 }
 
-async function openExec(target: DatabaseTarget): Promise<{ exec: SqlExec; close(): Promise<void> }> {
+/** One connection's exec on Postgres or MySQL (`orrery seed`, `orrery etl`); fails with the driver's error. */
+export async function openExec(target: DatabaseTarget): Promise<{ exec: SqlExec; close(): Promise<void> }> {
   if (target.engine === "postgres") {
     const sql = postgres(target.url, { max: 1, connect_timeout: 10, onnotice: () => undefined });
     const exec = buildPgExec(sql);
