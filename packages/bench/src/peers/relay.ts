@@ -1,0 +1,37 @@
+import { MeasuredSocket, textOf } from "../measured-socket";
+import { type Peer, wsUrl } from "./peer";
+
+/**
+ * A relay's client side (the floor, and the raw DO): the writer sends `{"key","value"}`, and
+ * every other socket of the room receives that frame as it was sent.
+ */
+function relayPeer(name: string, prefix: string): Peer {
+  return {
+    name,
+    broadcasts: true,
+    prefill: false,
+    optional: false,
+    async writer(base, room) {
+      const socket = await MeasuredSocket.open(wsUrl(base, `/${prefix}/${room}`), () => undefined);
+      return {
+        write: (key, value) => socket.send(JSON.stringify({ key, value })),
+        // A relay keeps no state a later subscriber could read.
+        settle: async () => undefined,
+        close: () => socket.close(),
+      };
+    },
+    async subscriber(base, room, key, _initial, seen) {
+      const socket = await MeasuredSocket.open(wsUrl(base, `/${prefix}/${room}`), (data, arrivedAt) => {
+        const frame = JSON.parse(textOf(data)) as { key: string; value: number };
+        if (frame.key === key) seen(frame.value, arrivedAt);
+      });
+      return { socket, close: () => socket.close() };
+    },
+  };
+}
+
+/** The floor: a partyserver relay with hibernation, forwarding each frame. */
+export const floorPeer = relayPeer("floor", "floor");
+
+/** A raw Durable Object: one `sql.exec` insert per write, then the same relay. */
+export const rawPeer = relayPeer("raw DO", "raw");
