@@ -75,13 +75,73 @@ await withStartLock(() => {
       "apply",
       "DB",
       "--local",
-      ...wranglerArgs,
+      ...sharedArgs(wranglerArgs),
     ]);
   }
 });
 
+/**
+ * The arguments of `wrangler dev` that `wrangler d1 migrations apply` takes too (which
+ * environment, config and local state); it refuses dev's own, such as `--inspector-port`.
+ */
+function sharedArgs(args) {
+  const shared = ["--env", "-e", "--config", "-c", "--persist-to", "--env-file"];
+  const kept = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (shared.includes(arg)) kept.push(arg, args[++index]);
+    else if (shared.some((name) => arg.startsWith(`${name}=`))) kept.push(arg);
+  }
+  return kept.filter((arg) => arg !== undefined);
+}
+
+/** The value of `--name value` / `--name=value` (or a short alias) in wrangler's arguments. */
+function optionValue(args, names) {
+  for (const [index, arg] of args.entries()) {
+    if (names.includes(arg)) return args[index + 1];
+    const name = names.find((n) => arg.startsWith(`${n}=`));
+    if (name) return arg.slice(name.length + 1);
+  }
+  return undefined;
+}
+
+/**
+ * `--var ORRERY_LOCAL_DATABASE_<BINDING>:host:port` for each Hyperdrive binding of the chosen
+ * environment that has a local connection string. wrangler 4's local Hyperdrive emulation
+ * proxies connections through its own process, which throws ECONNREFUSED and exits when the
+ * database is stopped (cloudflare/workers-sdk#11556): the whole dev server, every socket with it.
+ * With the var, the worker's driver connects to the database itself (packages/cloudflare,
+ * backends/local-database.ts), so a stopped database fails calls with UNAVAILABLE and the
+ * server serves again when it is back. Only host and port go in the var (it is printed);
+ * the credentials stay in the binding.
+ */
+async function localDatabaseVars(args) {
+  const { unstable_readConfig } = await import("wrangler");
+  const config = unstable_readConfig({
+    config: optionValue(args, ["--config", "-c"]) ?? `${root}wrangler.jsonc`,
+    env: optionValue(args, ["--env", "-e"]),
+  });
+  const vars = [];
+  for (const { binding, localConnectionString } of config.hyperdrive ?? []) {
+    const text =
+      process.env[`CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_${binding}`] || localConnectionString;
+    if (!text || !URL.canParse(text)) continue; // wrangler itself says what is missing
+    const url = new URL(text);
+    // The direct socket speaks plain TCP: a database that requires TLS stays behind wrangler's proxy.
+    const sslmode = url.searchParams.get("sslmode") ?? url.searchParams.get("ssl-mode") ?? "";
+    if (/^(require|verify-ca|verify-full|required|verify_ca|verify_identity)$/i.test(sslmode)) continue;
+    const port = url.port || (url.protocol.startsWith("mysql") ? "3306" : "5432");
+    vars.push("--var", `ORRERY_LOCAL_DATABASE_${binding}:${url.hostname}:${port}`);
+  }
+  return vars;
+}
+
 console.log(`\n▶ starting Orrery on http://localhost:${port}`);
-const dev = spawn(bin("wrangler"), ["dev", "--port", port, ...wranglerArgs], {
+const localVars = await localDatabaseVars(wranglerArgs);
+// The example's development sign-in (a local issuer and /api/dev/token): on here, never in a
+// deploy, which does not set it (docs/auth.md).
+const devAuth = ["--var", "ORRERY_DEV_AUTH:on"];
+const dev = spawn(bin("wrangler"), ["dev", "--port", port, ...wranglerArgs, ...localVars, ...devAuth], {
   cwd: root,
   stdio: "inherit",
   detached: true,

@@ -10,9 +10,22 @@ export default defineConfig(async () => {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "../../wrangler.jsonc" },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ORRERY_ADMIN_TOKEN: "test-admin-token" } },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ORRERY_ADMIN_TOKEN: "test-admin-token",
+            // As `pnpm start` sets it: the development issuer and /api/dev/token are on.
+            ORRERY_DEV_AUTH: "on",
+          },
+        },
       }),
     ],
-    test: { include: ["test/**/*.test.ts"], setupFiles: ["./test/apply-migrations.ts"], testTimeout: 20_000 },
+    test: {
+      include: ["test/**/*.test.ts"],
+      setupFiles: ["./test/apply-migrations.ts"],
+      testTimeout: 20_000,
+      // Each admin call logs a line (who and what): the Worker's log, not the test report's.
+      onConsoleLog: (log: string) => !log.startsWith("orrery admin:"),
+    },
   };
 });

@@ -1,12 +1,16 @@
+import { SignedInOnly } from "./auth/SignedInOnly";
+import { SignIn } from "./auth/SignIn";
 import { CounterPanel } from "./counter/CounterPanel";
 import { OrdersPanel } from "./orders/OrdersPanel";
 import { TasksPanel } from "./tasks/TasksPanel";
 import { ConnectionIndicator } from "./ui/ConnectionIndicator";
+import { MaintenanceBanner } from "./ui/MaintenanceBanner";
 import { Panel } from "./ui/Panel";
 
 export function App({ namespace }: { namespace: string }) {
   return (
     <>
+      <MaintenanceBanner />
       <header className="top">
         <div>
           <h1>Orrery</h1>
@@ -14,11 +18,16 @@ export function App({ namespace }: { namespace: string }) {
             Namespace <code>{namespace}</code> · open it in another tab to watch changes arrive
           </p>
         </div>
-        <ConnectionIndicator />
+        <div className="top-right">
+          <SignIn />
+          <ConnectionIndicator />
+        </div>
       </header>
       <main className="grid">
-        <Panel title="Tasks" what="tasks">
-          <TasksPanel />
+        <Panel title="Your tasks" what="tasks">
+          <SignedInOnly what="your tasks">
+            <TasksPanel />
+          </SignedInOnly>
         </Panel>
         <div className="stack">
           <Panel title="Counter" what="the counter">

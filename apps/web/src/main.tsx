@@ -3,6 +3,7 @@ import { OrreryProvider } from "@orrery/client/react";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { resumeSignIn } from "./auth/dev-sign-in";
 import { namespaceFromUrl } from "./namespace";
 import "./styles.css";
 
@@ -13,6 +14,7 @@ const namespace = namespaceFromUrl(location.search);
 document.title = `Orrery · ${namespace}`;
 // Same origin as the page: the worker serves both (and `vite dev` proxies /api to it).
 const client = new OrreryClient(location.origin, { namespace });
+resumeSignIn(client);
 
 createRoot(root).render(
   <StrictMode>

@@ -28,13 +28,15 @@ describe("the page's production bundle", () => {
         .map((source) => new RegExp(`packages/${dir}/src/(.*)$`).exec(source)?.[1])
         .filter((path) => path !== undefined)
         .sort();
-    // `createApi`, the messages and the wire format (base64, and OrreryError for a bad tag);
-    // not the error table or the HTTP helpers: `"sideEffects": false` lets the bundler drop them.
+    // `createApi`, the messages, the socket's token subprotocol and the wire format (base64, and
+    // OrreryError for a bad tag); not the error table or the HTTP helpers: `"sideEffects": false`
+    // lets the bundler drop them.
     expect(under("protocol")).toEqual([
       "base64.ts",
       "function-reference.ts",
       "orrery-error.ts",
       "protocol.ts",
+      "subprotocol.ts",
       "wire-value.ts",
     ]);
     // Neither the page nor @orrery/client depends on @orrery/store any more: none of its files.

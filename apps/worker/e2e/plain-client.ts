@@ -1,8 +1,13 @@
 import WebSocket from "ws";
 
-/** A client that knows nothing but docs/protocol.md: JSON frames over a plain `ws` socket. */
-export async function plainClient(baseUrl: string, namespace: string) {
-  const socket = new WebSocket(`${baseUrl.replace("http", "ws")}/api/${namespace}/ws`);
+/**
+ * A client that knows nothing but docs/protocol.md: JSON frames over a plain `ws` socket; with a
+ * token, offered at the upgrade as a browser does (`orrery`, `orrery.auth.<token>`).
+ */
+export async function plainClient(baseUrl: string, namespace: string, token?: string) {
+  const url = `${baseUrl.replace("http", "ws")}/api/${namespace}/ws`;
+  const socket =
+    token === undefined ? new WebSocket(url) : new WebSocket(url, ["orrery", `orrery.auth.${token}`]);
   const inbox: Record<string, unknown>[] = [];
   const waiters: (() => void)[] = [];
   socket.on("message", (data) => {
@@ -21,4 +26,11 @@ export async function plainClient(baseUrl: string, namespace: string) {
     },
     close: () => new Promise<void>((resolve) => socket.once("close", () => resolve()).close()),
   };
+}
+
+/** A token of the example's development issuer, as the web app's sign-in gets one. */
+export async function devToken(baseUrl: string, user: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/dev/token?user=${encodeURIComponent(user)}`);
+  if (!response.ok) throw new Error(`/api/dev/token answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "./dev-server";
-import { plainClient } from "./plain-client";
+import { devToken, plainClient } from "./plain-client";
 
 let server: DevServer;
 beforeAll(async () => {
@@ -19,8 +19,11 @@ describe("README line 1: the app on its embedded default", () => {
 
   it("a plain ws client sees another client's tasks:add arrive in its subscription", async () => {
     const namespace = `e2e-${Date.now()}`;
-    const watcher = await plainClient(server.url, namespace);
-    const writer = await plainClient(server.url, namespace);
+    // Signed in as one user on both: the development issuer is on under README line 1.
+    const token = await devToken(server.url, "ada");
+    const watcher = await plainClient(server.url, namespace, token);
+    const writer = await plainClient(server.url, namespace, token);
+    expect(await watcher.next((m) => m.type === "auth")).toEqual({ type: "auth", subject: "ada" });
     watcher.send({ type: "subscribe", id: "q1", query: "tasks:list", args: { list: "groceries" } });
     expect(await watcher.next((m) => m.type === "transition")).toMatchObject({
       updates: [{ id: "q1", value: [] }],

@@ -5,8 +5,8 @@ describe("bad input never closes the socket or harms other clients", () => {
   it("answers each bad frame with an error that says what was wrong, and keeps serving", async () => {
     const namespace = `bad-${crypto.randomUUID()}`;
     const [client, bystander] = await Promise.all([
-      SocketClient.open(namespace),
-      SocketClient.open(namespace),
+      SocketClient.open(namespace, { as: "ada" }),
+      SocketClient.open(namespace, { as: "ada" }),
     ]);
     await bystander.subscribe("q", "tasks:list", { list: "x" });
     const cases: [unknown, Record<string, unknown>][] = [
@@ -111,7 +111,7 @@ describe("bad input never closes the socket or harms other clients", () => {
 
   it("refuses the 1001st subscription on a connection with LIMIT_EXCEEDED, and keeps serving", async () => {
     const namespace = `limit-${crypto.randomUUID()}`;
-    const client = await SocketClient.open(namespace);
+    const client = await SocketClient.open(namespace, { as: "ada" });
     for (let i = 0; i < 1000; i++)
       client.send({ type: "subscribe", id: `s${i}`, query: "counters:get", args: { name: `c${i}` } });
     // Subscriptions are answered in order: the last one's result means all 1000 are held.

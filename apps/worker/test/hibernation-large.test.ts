@@ -6,7 +6,10 @@ import { SocketClient, updateFor } from "./socket-client";
 describe("hibernation with many subscriptions", () => {
   it("keeps subscriptions whose state outgrows a WebSocket attachment", async () => {
     const namespace = `hib-big-${crypto.randomUUID()}`;
-    const [watcher, writer] = await Promise.all([SocketClient.open(namespace), SocketClient.open(namespace)]);
+    const [watcher, writer] = await Promise.all([
+      SocketClient.open(namespace, { as: "ada" }),
+      SocketClient.open(namespace, { as: "ada" }),
+    ]);
     const lists = Array.from({ length: 12 }, (_, i) => `list-${i}-${"x".repeat(4000)}`);
     for (const [i, list] of lists.entries()) await watcher.subscribe(`q${i}`, "tasks:list", { list });
     await evictDurableObject(env.GLOBAL_STORE.getByName(namespace), { webSockets: "hibernate" });

@@ -6,7 +6,10 @@ import { SocketClient, updateFor } from "./socket-client";
 describe("hibernation", () => {
   it("subscriptions survive an eviction of the Durable Object and the next transition is right", async () => {
     const namespace = `hib-${crypto.randomUUID()}`;
-    const [watcher, writer] = await Promise.all([SocketClient.open(namespace), SocketClient.open(namespace)]);
+    const [watcher, writer] = await Promise.all([
+      SocketClient.open(namespace, { as: "ada" }),
+      SocketClient.open(namespace, { as: "ada" }),
+    ]);
     await watcher.subscribe("groceries", "tasks:list", { list: "groceries" });
     await watcher.subscribe("chores", "tasks:list", { list: "chores" });
     const first = await writer.mutate("m1", "tasks:add", { list: "groceries", text: "eggs" });

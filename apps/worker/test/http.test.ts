@@ -1,18 +1,20 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { signedInAs } from "./sign-in";
 import { SocketClient } from "./socket-client";
 
-const call = (namespace: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+/** A call signed in as ada, whose lists the tasks functions read and write. */
+const call = async (namespace: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
   exports.default.fetch(`http://orrery.test/api/${namespace}/${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", ...(await signedInAs("ada")), ...headers },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
 
 describe("HTTP API", () => {
   it("runs queries and mutations by name and an HTTP mutation updates live queries", async () => {
     const namespace = `http-${crypto.randomUUID()}`;
-    const watcher = await SocketClient.open(namespace);
+    const watcher = await SocketClient.open(namespace, { as: "ada" });
     await watcher.subscribe("q", "tasks:list", { list: "inbox" });
     const added = await call(namespace, "mutations/tasks:add", { list: "inbox", text: "via http" });
     expect(added.status).toBe(200);
@@ -96,7 +98,12 @@ describe("HTTP API", () => {
 
   it("admin/migrate answers 401 without the bearer token and migrates with it", async () => {
     const namespace = `admin-${crypto.randomUUID()}`;
-    expect((await call(namespace, "admin/migrate")).status).toBe(401);
+    const anonymous = await exports.default.fetch(`http://orrery.test/api/${namespace}/admin/migrate`, {
+      method: "POST",
+    });
+    expect(anonymous.status).toBe(401);
+    // Signed in, but without the admin claim.
+    expect((await call(namespace, "admin/migrate")).status).toBe(403);
     expect(
       (await call(namespace, "admin/migrate", undefined, { authorization: "Bearer wrong" })).status,
     ).toBe(401);

@@ -7,7 +7,10 @@ const texts = (value: unknown) => (value as { text: string }[]).map((t) => t.tex
 describe("live queries over WebSockets", () => {
   it("a subscriber sees another client's tasks:add arrive, and the writer reads its own write", async () => {
     const namespace = ns();
-    const [watcher, writer] = await Promise.all([SocketClient.open(namespace), SocketClient.open(namespace)]);
+    const [watcher, writer] = await Promise.all([
+      SocketClient.open(namespace, { as: "ada" }),
+      SocketClient.open(namespace, { as: "ada" }),
+    ]);
     expect(await watcher.subscribe("q1", "tasks:list", { list: "groceries" })).toEqual([]);
     expect(await writer.subscribe("mine", "tasks:list", { list: "groceries" })).toEqual([]);
 
@@ -30,7 +33,10 @@ describe("live queries over WebSockets", () => {
 
   it("a write to another list sends nothing to a subscriber of this list", async () => {
     const namespace = ns();
-    const [watcher, writer] = await Promise.all([SocketClient.open(namespace), SocketClient.open(namespace)]);
+    const [watcher, writer] = await Promise.all([
+      SocketClient.open(namespace, { as: "ada" }),
+      SocketClient.open(namespace, { as: "ada" }),
+    ]);
     await watcher.subscribe("q", "tasks:list", { list: "a" });
     await writer.mutate("m", "tasks:add", { list: "b", text: "elsewhere" });
     await watcher.settle();
@@ -43,7 +49,7 @@ describe("live queries over WebSockets", () => {
 
   it("transitions carry only changed results and never go backwards", async () => {
     const namespace = ns();
-    const client = await SocketClient.open(namespace);
+    const client = await SocketClient.open(namespace, { as: "ada" });
     await client.subscribe("a", "tasks:list", { list: "a" });
     await client.subscribe("c", "counters:get", { name: "c" });
     const versions: number[] = [];
@@ -63,7 +69,9 @@ describe("live queries over WebSockets", () => {
 
   it("many concurrent counters:increment from several sockets lose no increment", async () => {
     const namespace = ns();
-    const clients = await Promise.all(Array.from({ length: 4 }, () => SocketClient.open(namespace)));
+    const clients = await Promise.all(
+      Array.from({ length: 4 }, () => SocketClient.open(namespace, { as: "ada" })),
+    );
     await clients[0]!.subscribe("count", "counters:get", { name: "hits" });
     const results = await Promise.all(
       clients.flatMap((client, c) =>
@@ -84,7 +92,7 @@ describe("live queries over WebSockets", () => {
   });
 
   it("a repeated requestId runs once and is answered with the first result", async () => {
-    const client = await SocketClient.open(ns());
+    const client = await SocketClient.open(ns(), { as: "ada" });
     const first = await client.mutate("same", "counters:increment", { name: "once" });
     const again = await client.mutate("same", "counters:increment", { name: "once" });
     expect(again).toEqual(first);
@@ -94,7 +102,10 @@ describe("live queries over WebSockets", () => {
   });
 
   it("two namespaces never see each other's rows", async () => {
-    const [north, south] = await Promise.all([SocketClient.open(ns()), SocketClient.open(ns())]);
+    const [north, south] = await Promise.all([
+      SocketClient.open(ns(), { as: "ada" }),
+      SocketClient.open(ns(), { as: "ada" }),
+    ]);
     await north.mutate("n", "tasks:add", { list: "shared-name", text: "north only" });
     await north.mutate("o", "orders:upsert", { customer: "acme", total: 10, status: "open" });
     expect(await south.subscribe("t", "tasks:list", { list: "shared-name" })).toEqual([]);
@@ -108,8 +119,8 @@ describe("live queries over WebSockets", () => {
 
   it("a client cannot choose its connection's id: two sockets sending the same _pk each keep their own subscriptions", async () => {
     const namespace = ns();
-    const first = await SocketClient.open(namespace, "?_pk=chosen");
-    const second = await SocketClient.open(namespace, "?_pk=chosen");
+    const first = await SocketClient.open(namespace, { query: "?_pk=chosen", as: "ada" });
+    const second = await SocketClient.open(namespace, { query: "?_pk=chosen", as: "ada" });
     expect(await first.subscribe("mine", "tasks:list", { list: "a" })).toEqual([]);
     expect(await second.subscribe("mine", "tasks:list", { list: "b" })).toEqual([]);
     await first.mutate("m1", "tasks:add", { list: "a", text: "for the first" });

@@ -43,7 +43,7 @@ async function subscribeAll(client: SocketClient, held: Map<string, string> | nu
 describe("reconnecting", () => {
   it("a reconnect that sends the hashes it holds gets zero result bytes for unchanged subscriptions", async () => {
     const namespace = `reconnect-${crypto.randomUUID()}`;
-    const writer = await SocketClient.open(namespace);
+    const writer = await SocketClient.open(namespace, { as: "ada" });
     for (const [i, id] of ids.entries())
       writer.send({
         type: "mutate",
@@ -54,7 +54,7 @@ describe("reconnecting", () => {
     for (const i of ids.keys())
       await writer.next((m) => m.type === "mutationResult" && m.requestId === `seed${i}`);
 
-    const first = await SocketClient.open(namespace);
+    const first = await SocketClient.open(namespace, { as: "ada" });
     const initial = await subscribeAll(first, null);
     expect(initial.updates).toHaveLength(LISTS);
     expect(initial.resultBytes).toBeGreaterThan(LISTS * 50);
@@ -63,7 +63,7 @@ describe("reconnecting", () => {
 
     // Nothing changed: the same 200 subscriptions with their hashes cost no result at all,
     // and at most one empty transition (to the current version).
-    const second = await SocketClient.open(namespace);
+    const second = await SocketClient.open(namespace, { as: "ada" });
     const resumed = await subscribeAll(second, held);
     expect(resumed.resultBytes).toBe(0);
     expect(resumed.updates).toEqual([]);
@@ -72,7 +72,7 @@ describe("reconnecting", () => {
 
     // One list changed while away: exactly its result is sent, with a new hash.
     await writer.mutate("change", "tasks:add", { list: "l7", text: "while you were away" });
-    const third = await SocketClient.open(namespace);
+    const third = await SocketClient.open(namespace, { as: "ada" });
     const changed = await subscribeAll(third, held);
     expect(changed.updates.map((u) => u.id)).toEqual(["l7"]);
     expect((changed.updates[0]!.value as { text: string }[]).map((t) => t.text)).toEqual([
@@ -87,7 +87,7 @@ describe("reconnecting", () => {
     await third.close();
 
     // Without hashes (the behaviour before them), every one of the 200 results is sent again.
-    const fourth = await SocketClient.open(namespace);
+    const fourth = await SocketClient.open(namespace, { as: "ada" });
     const unhashed = await subscribeAll(fourth, null);
     expect(unhashed.updates).toHaveLength(LISTS);
     expect(unhashed.resultBytes).toBeGreaterThan(LISTS * 50);
@@ -97,9 +97,9 @@ describe("reconnecting", () => {
   it("one bad socket does not cost everyone: a socket closed under a commit, the others still get it", async () => {
     const namespace = `bad-socket-${crypto.randomUUID()}`;
     // The victim subscribes first, so the commit sends to it before the others.
-    const victim = await SocketClient.open(namespace);
+    const victim = await SocketClient.open(namespace, { as: "ada" });
     await victim.subscribe("victim", "tasks:list", { list: "a" });
-    const others = await Promise.all([1, 2, 3].map(() => SocketClient.open(namespace)));
+    const others = await Promise.all([1, 2, 3].map(() => SocketClient.open(namespace, { as: "ada" })));
     for (const [i, other] of others.entries()) await other.subscribe(`q${i}`, "tasks:list", { list: "a" });
 
     const stub = env.GLOBAL_STORE.getByName(namespace);
@@ -116,7 +116,14 @@ describe("reconnecting", () => {
           sendThrew = true;
         }
       }
-      const result = await instance.call("mutation", "tasks:add", { list: "a", text: "for everyone" }, null);
+      const result = await instance.call(
+        "mutation",
+        "tasks:add",
+        { list: "a", text: "for everyone" },
+        {
+          subject: "ada",
+        },
+      );
       return { sendThrew, result };
     });
     expect(outcome.sendThrew).toBe(true);

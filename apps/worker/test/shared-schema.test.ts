@@ -19,7 +19,7 @@ describe("one drizzle migrations folder for D1 and the Durable Objects", () => {
         "counters",
         "orders",
         "_orrery_commits",
-        "tasks__by_list",
+        "tasks__by_owner_list",
         "orders__by_customer",
       ]),
     );

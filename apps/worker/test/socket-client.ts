@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import { tokenFor } from "./sign-in";
 
 type Message = Record<string, unknown> & { type: string };
 
@@ -20,16 +21,28 @@ export class SocketClient {
     this.closed = new Promise((resolve) => socket.addEventListener("close", () => resolve(), { once: true }));
   }
 
-  /** `query` is appended to the URL as is (e.g. `?_pk=x`, to try to pick the connection's id). */
-  static async open(namespace: string, query = ""): Promise<SocketClient> {
-    const response = await exports.default.fetch(`http://orrery.test/api/${namespace}/ws${query}`, {
-      headers: { Upgrade: "websocket" },
-    });
+  /**
+   * `query` is appended to the URL as is (e.g. `?_pk=x`, to try to pick the connection's id);
+   * `as` signs in as that user, with a development token in the subprotocols a browser sends.
+   */
+  static async open(namespace: string, options: { query?: string; as?: string } = {}): Promise<SocketClient> {
+    const headers: Record<string, string> = { Upgrade: "websocket" };
+    if (options.as !== undefined)
+      headers["Sec-WebSocket-Protocol"] = `orrery, orrery.auth.${await tokenFor(options.as)}`;
+    const response = await exports.default.fetch(
+      `http://orrery.test/api/${namespace}/ws${options.query ?? ""}`,
+      {
+        headers,
+      },
+    );
     expect(response.status).toBe(101);
     const socket = response.webSocket;
     if (!socket) throw new Error("no WebSocket in the upgrade response");
     socket.accept();
-    return new SocketClient(socket);
+    const client = new SocketClient(socket);
+    // A token at the upgrade is answered first with who the connection is.
+    if (options.as !== undefined) expect(await client.next()).toEqual({ type: "auth", subject: options.as });
+    return client;
   }
 
   send(message: unknown): void {

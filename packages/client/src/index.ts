@@ -1,3 +1,4 @@
+export type { AuthState, TokenFetcher } from "./auth/token-auth";
 export { OrreryClientError } from "./client-error";
 export { CLIENT_ID_STORAGE_KEY } from "./client-id";
 export type { ConnectionState } from "./connection-state";
@@ -21,4 +22,4 @@ export { MutationQueue } from "./sync/mutation-queue";
 export type { OptimisticLocalStore, OptimisticUpdate } from "./sync/optimistic-updates";
 export { OptimisticUpdates } from "./sync/optimistic-updates";
 export { type SubscriptionEntry, SubscriptionSet, type TransitionOutcome } from "./sync/subscription-set";
-export { type SyncEffects, SyncEngine } from "./sync/sync-engine";
+export { type Maintenance, type SyncEffects, SyncEngine } from "./sync/sync-engine";

@@ -5,16 +5,25 @@ import type {
   MutationReference,
   QueryReference,
 } from "@orrery/protocol";
-import { encodeClientMessage, fromWire, parseServerMessage, toWire } from "@orrery/protocol";
+import {
+  type ClientMessage,
+  encodeClientMessage,
+  HEARTBEAT_REQUEST,
+  HEARTBEAT_RESPONSE,
+  parseServerMessage,
+} from "@orrery/protocol";
 import { WebSocket as ReconnectingWebSocket } from "partysocket";
+import { type AuthState, TokenAuth, type TokenFetcher } from "./auth/token-auth";
 import { queryTokenOf } from "./canonical-json";
 import { OrreryClientError } from "./client-error";
 import { resolveClientId } from "./client-id";
 import type { ConnectionState } from "./connection-state";
+import { Heartbeat, type HeartbeatOptions } from "./heartbeat";
+import { postFunction } from "./http-call";
 import type { QueryResult } from "./query-result";
 import type { MutationCompletion } from "./sync/mutation-queue";
 import type { OptimisticUpdate } from "./sync/optimistic-updates";
-import { type SyncEffects, SyncEngine } from "./sync/sync-engine";
+import { type Maintenance, type SyncEffects, SyncEngine } from "./sync/sync-engine";
 
 /** Any WebSocket class: the browser's, `ws` in Node, or a test double. */
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => unknown;
@@ -27,6 +36,8 @@ export interface OrreryClientOptions {
   /** For actions; defaults to the global `fetch`. */
   fetch?: typeof fetch;
   onConnectionChange?: (state: ConnectionState) => void;
+  /** The namespace went into maintenance (its message) or out of it (null). See `maintenance()`. */
+  onMaintenanceChange?: (maintenance: Maintenance | null) => void;
   /** Server errors that belong to no query or mutation. Defaults to `console.error`. */
   onServerError?: (error: OrreryClientError) => void;
   /** Backoff between reconnect attempts; the delay grows by `growFactor` per failed try. */
@@ -34,7 +45,8 @@ export interface OrreryClientOptions {
   /**
    * Backoff before re-sending a mutation the server answered `OUTCOME_UNKNOWN` (its commit may
    * or may not have landed): it stays pending and is re-sent with the same requestId, the delay
-   * doubling from `minDelayMs` (500) to `maxDelayMs` (10000), until a real answer comes.
+   * doubling from `minDelayMs` (500) to `maxDelayMs` (10000), until a real answer comes. The
+   * same backoff times the probes during maintenance (see `maintenance()`).
    */
   mutationResend?: { minDelayMs?: number; maxDelayMs?: number };
   /**
@@ -43,6 +55,14 @@ export interface OrreryClientOptions {
    * survives reloads.
    */
   clientId?: string;
+  /** How long before a token expires `setAuth`'s fetcher is asked for a fresh one. Default 10000. */
+  authRefreshLeewayMs?: number;
+  /**
+   * Heartbeats on an idle socket (see `Heartbeat`): sent after `intervalMs` (15000) without a
+   * frame from the server; no answer within `timeoutMs` (10000) replaces the socket. `false`
+   * sends none.
+   */
+  heartbeat?: HeartbeatOptions | false;
 }
 
 export interface MutationOptions<Args> {
@@ -71,11 +91,16 @@ export class OrreryClient {
   private readonly listeners = new Map<string, Set<QueryListener>>();
   private readonly pendingMutations = new Map<string, PendingMutation>();
   private readonly connectionListeners = new Set<() => void>();
+  private readonly maintenanceListeners = new Set<() => void>();
   private readonly onCloseCallbacks = new Set<() => void>();
+  private readonly authListeners = new Set<() => void>();
+  private readonly tokenAuth: TokenAuth;
+  private onAuthChange: ((isAuthenticated: boolean) => void) | undefined;
   private connection: ConnectionState = { state: "connecting", pendingMutations: 0 };
   private closed = false;
   /** The one timer for `OUTCOME_UNKNOWN` re-sends, and when it fires. */
   private resendTimer: { handle: ReturnType<typeof setTimeout>; at: number } | null = null;
+  private readonly heartbeat: Heartbeat | null;
 
   constructor(
     url: string,
@@ -86,7 +111,19 @@ export class OrreryClient {
     this.engine = new SyncEngine({ clientId: this.clientId, resendBackoff: options.mutationResend });
     this.httpBase = http;
     this.fetchImpl = options.fetch;
-    this.socket = new ReconnectingWebSocket(ws, undefined, {
+    this.tokenAuth = new TokenAuth(
+      {
+        send: (message) => this.sendNow(message),
+        changed: (state) => {
+          if (state.status !== "authenticating") this.onAuthChange?.(state.status === "authenticated");
+          for (const listener of [...this.authListeners]) listener();
+        },
+        report: (error) => this.reportServerError(error),
+      },
+      options.authRefreshLeewayMs ?? 10_000,
+    );
+    // Each attempt offers `orrery` and the current token (`orrery.auth.<token>`).
+    this.socket = new ReconnectingWebSocket(ws, () => this.tokenAuth.protocols(), {
       WebSocket: options.WebSocket,
       minReconnectionDelay: options.reconnect?.minDelayMs ?? 500,
       maxReconnectionDelay: options.reconnect?.maxDelayMs ?? 10_000,
@@ -95,12 +132,25 @@ export class OrreryClient {
       // sent while offline would send them twice.
       maxEnqueuedMessages: 0,
     });
+    this.heartbeat =
+      options.heartbeat === false
+        ? null
+        : new Heartbeat(
+            options.heartbeat ?? {},
+            () => this.socket.send(HEARTBEAT_REQUEST),
+            () => this.socket.reconnect(),
+          );
     this.socket.addEventListener("open", () => {
+      this.heartbeat?.start();
       this.setConnection("open");
+      // Before the replayed subscriptions, so they run under the current identity.
+      for (const message of this.tokenAuth.onOpen()) this.socket.send(encodeClientMessage(message));
       this.apply(this.engine.onOpen());
     });
     this.socket.addEventListener("close", () => {
+      this.heartbeat?.stop();
       this.setConnection("closed");
+      this.tokenAuth.onClose(this.engine.isConnected);
       if (this.engine.isConnected) this.apply(this.engine.onClose());
     });
     this.socket.addEventListener("message", (event: MessageEvent) => this.onFrame(event.data));
@@ -209,42 +259,64 @@ export class OrreryClient {
   /** Runs an action over HTTP. It is not retried: actions may have effects outside Orrery. */
   async action<A extends ActionReference>(action: A, args: FunctionArgs<A>): Promise<FunctionReturn<A>> {
     this.assertOpen();
+    const token = await this.tokenAuth.tokenForRequest();
+    const headers: Record<string, string> = { "orrery-client-id": this.clientId };
+    if (token !== null) headers.authorization = `Bearer ${token}`;
     const url = `${this.httpBase}/actions/${encodeURIComponent(action.name)}`;
-    let response: Response;
-    try {
-      response = await (this.fetchImpl ?? globalThis.fetch)(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", "orrery-client-id": this.clientId },
-        body: JSON.stringify(toWire(args)),
-      });
-    } catch (error) {
-      throw new OrreryClientError("NETWORK", `action ${action.name}: ${describe(error)}`);
-    }
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch {
-      throw new OrreryClientError(
-        "PROTOCOL",
-        `action ${action.name}: HTTP ${response.status} answered with a body that is not JSON`,
-      );
-    }
-    if (isRecord(body) && isRecord(body.error)) {
-      const { code, message } = body.error;
-      throw new OrreryClientError(
-        typeof code === "string" ? code : "INTERNAL",
-        typeof message === "string" ? message : `action ${action.name} failed`,
-      );
-    }
-    if (isRecord(body) && "value" in body) return fromWire(body.value) as FunctionReturn<A>;
-    throw new OrreryClientError(
-      "PROTOCOL",
-      `action ${action.name}: HTTP ${response.status} answered without "value" or "error"`,
-    );
+    const fetchImpl = this.fetchImpl ?? globalThis.fetch;
+    // The server ran the action this reference names; its type says what it returned.
+    return (await postFunction(fetchImpl, url, args, headers, `action ${action.name}`)) as FunctionReturn<A>;
+  }
+
+  /**
+   * Signs in: `fetchToken` gives a token (a JWT) for the user, or null; it is asked again,
+   * with `forceRefreshToken: true`, before each token expires and when the server refuses one.
+   * The socket carries the token at its upgrade, and a new one in an `authenticate` message
+   * (live queries re-run for the new identity); HTTP calls send it as a bearer token. Calling it
+   * again switches user. `onChange(isAuthenticated)` hears the server's verdicts.
+   */
+  setAuth(fetchToken: TokenFetcher, onChange?: (isAuthenticated: boolean) => void): void {
+    this.assertOpen();
+    this.onAuthChange = onChange;
+    this.tokenAuth.set(fetchToken);
+  }
+
+  /** Signs out: the connection becomes anonymous and its live queries re-run as such. */
+  clearAuth(): void {
+    this.onAuthChange = undefined;
+    this.tokenAuth.clear();
+  }
+
+  /** Who the server says this client is: `anonymous` (with why, if a token was refused), `authenticating`, or `authenticated` with its subject. */
+  auth(): AuthState {
+    return this.tokenAuth.state;
+  }
+
+  /** Runs `listener` whenever `auth()` changes; returns the unsubscribe. */
+  subscribeToAuth(listener: () => void): () => void {
+    const own = () => listener();
+    this.authListeners.add(own);
+    return () => this.authListeners.delete(own);
   }
 
   connectionState(): ConnectionState {
     return this.connection;
+  }
+
+  /**
+   * `{ message }` while the namespace is in maintenance (the server said so, or refused a
+   * mutation with `MAINTENANCE`), else null. Meanwhile mutations wait, with their optimistic
+   * updates applied, and are sent when it ends; the same object until it changes.
+   */
+  maintenance(): Maintenance | null {
+    return this.engine.maintenance;
+  }
+
+  /** Runs `listener` whenever `maintenance()` changes; returns the unsubscribe. */
+  subscribeToMaintenance(listener: () => void): () => void {
+    const own = () => listener();
+    this.maintenanceListeners.add(own);
+    return () => this.maintenanceListeners.delete(own);
   }
 
   /** Runs `listener` whenever `connectionState()` changes; returns the unsubscribe. */
@@ -263,6 +335,8 @@ export class OrreryClient {
     this.closed = true;
     if (this.resendTimer) clearTimeout(this.resendTimer.handle);
     this.resendTimer = null;
+    this.tokenAuth.dispose();
+    this.heartbeat?.stop();
     this.socket.close();
     this.apply(this.engine.close());
     for (const callback of [...this.onCloseCallbacks]) callback();
@@ -270,6 +344,8 @@ export class OrreryClient {
   }
 
   private onFrame(data: unknown): void {
+    this.heartbeat?.heard();
+    if (data === HEARTBEAT_RESPONSE) return;
     const message = typeof data === "string" ? parseServerMessage(data) : null;
     if (message === null) {
       this.reportServerError(
@@ -277,6 +353,7 @@ export class OrreryClient {
       );
       return;
     }
+    if (message.type === "auth") this.tokenAuth.onMessage(message);
     this.apply(this.engine.receive(message));
   }
 
@@ -290,6 +367,10 @@ export class OrreryClient {
     for (const error of effects.errors) this.reportServerError(error);
     if (effects.reconnect) this.socket.reconnect();
     if (effects.resendAfterMs !== null) this.scheduleResend(effects.resendAfterMs);
+    if (effects.maintenanceChanged) {
+      this.options.onMaintenanceChange?.(this.engine.maintenance);
+      for (const listener of [...this.maintenanceListeners]) listener();
+    }
     this.setConnection(this.connection.state);
   }
 
@@ -329,6 +410,13 @@ export class OrreryClient {
     for (const listener of [...this.connectionListeners]) listener();
   }
 
+  /** Sends at once on an open connection; false when there is none (nothing is queued). */
+  private sendNow(message: ClientMessage): boolean {
+    if (this.closed || !this.engine.isConnected) return false;
+    this.socket.send(encodeClientMessage(message));
+    return true;
+  }
+
   private reportServerError(error: OrreryClientError): void {
     if (this.options.onServerError) this.options.onServerError(error);
     else console.error(`orrery: ${error.code}: ${error.message}`);
@@ -352,12 +440,4 @@ function endpoints(url: string, namespace: string): { http: string; ws: string }
 
 function closedError(): OrreryClientError {
   return new OrreryClientError("CLIENT_CLOSED", "the client is closed");
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

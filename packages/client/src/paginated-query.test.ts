@@ -58,6 +58,8 @@ class PagingServer {
         break;
       case "mutate":
       case "ping":
+      case "heartbeat":
+      case "authenticate":
         break;
       default:
         message satisfies never;

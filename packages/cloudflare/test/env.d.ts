@@ -2,8 +2,12 @@
 declare namespace Cloudflare {
   interface Env {
     NOTES_STORE: DurableObjectNamespace;
+    JOBS_STORE: DurableObjectNamespace;
+    JOBS_QUEUE: Queue;
+    JOBS_DB: D1Database;
     NOTES_DB: D1Database;
     NOTES_ADMIN?: string;
+    NOTES_JWT_SECRET: string;
   }
   interface GlobalProps {
     mainModule: typeof import("./worker");

@@ -74,10 +74,25 @@ describe("lazyExec", () => {
       code: "ETIMEDOUT",
       syscall: "connect",
     });
+    const workerdRefused = Object.assign(new Error("could not connect to 127.0.0.1:5432"), {
+      code: "CONNECT_FAILED",
+    });
+    const shuttingDown = Object.assign(new Error("the database system is shutting down"), {
+      code: "57P03",
+      severity: "FATAL",
+    });
     const reset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
     const readTimeout = Object.assign(new Error("read ETIMEDOUT"), { code: "ETIMEDOUT", syscall: "read" });
-    const { lazy } = counted([refused, pgTimeout, mysqlTimeout, reset, readTimeout]);
-    for (let i = 0; i < 3; i++) await expect(lazy.batch([statement])).rejects.toBeInstanceOf(NotSentError);
+    const { lazy } = counted([
+      refused,
+      pgTimeout,
+      mysqlTimeout,
+      workerdRefused,
+      shuttingDown,
+      reset,
+      readTimeout,
+    ]);
+    for (let i = 0; i < 5; i++) await expect(lazy.batch([statement])).rejects.toBeInstanceOf(NotSentError);
     for (let i = 0; i < 2; i++) {
       const failure = lazy.batch([statement]);
       await expect(failure).rejects.toMatchObject({ code: "UNAVAILABLE" });

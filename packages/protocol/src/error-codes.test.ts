@@ -8,11 +8,13 @@ describe("the error table", () => {
     expect(statusOf("INVALID_ARGUMENT")).toBe(400);
     expect(statusOf("BAD_REQUEST")).toBe(400);
     expect(statusOf("UNAUTHORIZED")).toBe(401);
+    expect(statusOf("UNAUTHENTICATED")).toBe(401);
     expect(statusOf("FORBIDDEN")).toBe(403);
     expect(statusOf("NOT_FOUND")).toBe(404);
     expect(statusOf("CONFLICT")).toBe(409);
     expect(statusOf("PAYLOAD_TOO_LARGE")).toBe(413);
     expect(statusOf("OUTCOME_UNKNOWN")).toBe(503);
+    expect(statusOf("MAINTENANCE")).toBe(503);
     expect(statusOf("INTERNAL")).toBe(500);
     expect(statusOf("BAD_FRAME")).toBe(500);
     expect(statusOf("A_HANDLERS_OWN")).toBe(500);
@@ -27,7 +29,8 @@ describe("the error table", () => {
     expectTypeOf<"CLIENT_CLOSED">().toExtend<ErrorCode>();
     expect(isErrorCode("CONFLICT")).toBe(true);
     expect(isErrorCode("constructor")).toBe(false);
-    expect(Object.keys(ERROR_CODES)).toHaveLength(20);
+    expect(ERROR_CODES.MAINTENANCE.layer).toBe("function");
+    expect(Object.keys(ERROR_CODES)).toHaveLength(22);
   });
 });
 

@@ -18,6 +18,10 @@ export const ERROR_CODES = {
   UNAVAILABLE: { layer: "function", status: 503 },
   /** A commit's reply was lost: it may or may not have landed; retry with the same request id. */
   OUTCOME_UNKNOWN: { layer: "function", status: 503 },
+  /** The namespace is in maintenance: mutations and actions wait (nothing was written); retry later. */
+  MAINTENANCE: { layer: "function", status: 503 },
+  /** The function needs a signed-in caller (`requireUser`), or the caller's token was refused. */
+  UNAUTHENTICATED: { layer: "function", status: 401 },
   INTERNAL: { layer: "function", status: 500 },
   BAD_FRAME: { layer: "protocol", status: null },
   FRAME_TOO_LARGE: { layer: "protocol", status: null },

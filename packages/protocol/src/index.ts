@@ -31,9 +31,12 @@ export {
   type ClientMessage,
   encodeClientMessage,
   encodeServerMessage,
+  HEARTBEAT_REQUEST,
+  HEARTBEAT_RESPONSE,
   MAX_FRAME_BYTES,
   MAX_ID_LENGTH,
   MAX_SUBSCRIBE_ARGS_BYTES,
+  MAX_TOKEN_LENGTH,
   type ParseResult,
   parseClientMessage,
   parseServerMessage,
@@ -43,11 +46,19 @@ export {
 } from "./protocol";
 export { hashResult, RESULT_HASH } from "./result-hash";
 export {
+  readSubprotocols,
+  SUBPROTOCOL,
+  subprotocolsFor,
+  TOKEN_SUBPROTOCOL_PREFIX,
+} from "./subprotocol";
+export {
   decodeTagged,
   type EncodeOptions,
   encodeTagged,
   fromWire,
   isPlainObject,
+  MAX_VALUE_DEPTH,
+  nestsDeeperThan,
   toWire,
   type WireValue,
 } from "./wire-value";

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { MAX_FRAME_BYTES, parseClientMessage } from "./protocol";
+import {
+  encodeClientMessage,
+  encodeServerMessage,
+  HEARTBEAT_REQUEST,
+  HEARTBEAT_RESPONSE,
+  MAX_FRAME_BYTES,
+  parseClientMessage,
+  parseServerMessage,
+  type ServerMessage,
+} from "./protocol";
 import { fromWire, toWire } from "./wire-value";
 
 describe("parseClientMessage", () => {
@@ -16,6 +25,13 @@ describe("parseClientMessage", () => {
       message: { type: "mutate", requestId: "m1", mutation: "tasks:add", args: {} },
     });
     expect(parseClientMessage('{"type":"ping"}')).toEqual({ ok: true, message: { type: "ping" } });
+  });
+
+  it("reads the heartbeat pair as exactly the strings the runtime auto-answers", () => {
+    expect(parseClientMessage(HEARTBEAT_REQUEST)).toEqual({ ok: true, message: { type: "heartbeat" } });
+    expect(encodeClientMessage({ type: "heartbeat" })).toBe(HEARTBEAT_REQUEST);
+    expect(encodeServerMessage({ type: "heartbeatAck" })).toBe(HEARTBEAT_RESPONSE);
+    expect(parseServerMessage(HEARTBEAT_RESPONSE)).toEqual({ type: "heartbeatAck" });
   });
 
   it("takes a subscribe hash only in the server's own form, so it cannot be used to store megabytes", () => {
@@ -43,6 +59,31 @@ describe("parseClientMessage", () => {
     });
     const big = JSON.stringify({ type: "ping", pad: "x".repeat(MAX_FRAME_BYTES) });
     expect(parseClientMessage(big)).toMatchObject({ ok: false, error: { code: "FRAME_TOO_LARGE" } });
+  });
+
+  it("refuses subscribe args nested too deep for JSON.stringify with LIMIT_EXCEEDED, never throwing", () => {
+    const deep = `{"type":"subscribe","id":"d","query":"a:b","args":{"x":${"[".repeat(100_000)}${"]".repeat(100_000)}}}`;
+    expect(parseClientMessage(deep)).toMatchObject({
+      ok: false,
+      error: { code: "LIMIT_EXCEEDED", id: "d", message: 'subscribe: "args" nest deeper than 64 levels' },
+    });
+  });
+});
+
+describe("parseServerMessage", () => {
+  it("reads the maintenance message both ways, as encodeServerMessage writes it", () => {
+    const messages: ServerMessage[] = [
+      { type: "maintenance", on: true, message: "moving to Postgres, back at 14:00" },
+      { type: "maintenance", on: false },
+    ];
+    for (const message of messages) expect(parseServerMessage(encodeServerMessage(message))).toEqual(message);
+    expect(encodeServerMessage({ type: "maintenance", on: false })).toBe('{"type":"maintenance","on":false}');
+  });
+
+  it("gives null for a frame that is no message", () => {
+    expect(parseServerMessage("not json")).toBeNull();
+    expect(parseServerMessage('{"type":"dance"}')).toBeNull();
+    expect(parseServerMessage("[1]")).toBeNull();
   });
 });
 

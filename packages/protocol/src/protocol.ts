@@ -1,6 +1,6 @@
 import type { ProtocolErrorCode } from "./error-codes";
 import { RESULT_HASH } from "./result-hash";
-import type { WireValue } from "./wire-value";
+import { MAX_VALUE_DEPTH, nestsDeeperThan, type WireValue } from "./wire-value";
 
 /**
  * The live-query protocol: JSON text frames, each with a `type`. See docs/protocol.md.
@@ -13,6 +13,17 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 export const MAX_SUBSCRIBE_ARGS_BYTES = 16 * 1024;
 /** Ids (subscription, request, client) and function names. */
 export const MAX_ID_LENGTH = 128;
+
+/**
+ * The heartbeat pair, byte for byte: the Durable Object registers it with
+ * `setWebSocketAutoResponse`, so the runtime answers a heartbeat itself, without waking a
+ * hibernated object or waiting for its lane. A client sends it while idle, so proxies that
+ * close quiet connections keep its socket, and takes a missing answer as a dead socket.
+ */
+export const HEARTBEAT_REQUEST = '{"type":"heartbeat"}';
+export const HEARTBEAT_RESPONSE = '{"type":"heartbeatAck"}';
+/** A bearer token (a JWT) in an `authenticate` message; identity providers' stay well under it. */
+export const MAX_TOKEN_LENGTH = 16 * 1024;
 
 export type ClientMessage =
   | {
@@ -32,7 +43,14 @@ export type ClientMessage =
       /** An anonymous client's lasting id: its request ids are its own across reconnects. */
       clientId?: string;
     }
-  | { type: "ping" };
+  | { type: "ping" }
+  /** A heartbeat (exactly {@link HEARTBEAT_REQUEST}): answered `heartbeatAck` at once, outside the lane. */
+  | { type: "heartbeat" }
+  /**
+   * Sets the connection's identity from here on: a fresh token before the last one expires,
+   * another user's, or `null` to sign out. Its live queries re-run under the new identity.
+   */
+  | { type: "authenticate"; token: string | null };
 
 /** A failure as it travels: `code` is from the table in error-codes.ts, or a handler's own. */
 export interface WireError {
@@ -50,7 +68,22 @@ export type ServerMessage =
   | { type: "mutationResult"; requestId: string; ok: true; value: WireValue; commitVersion: number }
   | { type: "mutationResult"; requestId: string; ok: false; error: WireError }
   | { type: "error"; code: string; message: string; id?: string }
-  | { type: "pong" };
+  | { type: "pong" }
+  /** Answer to `heartbeat` (exactly {@link HEARTBEAT_RESPONSE}). */
+  | { type: "heartbeatAck" }
+  /**
+   * The namespace went into maintenance (mutations are answered `MAINTENANCE` until it ends)
+   * or out of it: sent to every connection when it changes, and, while it is on, as the first
+   * frame of every new connection (so a first frame of another type means it is off).
+   */
+  | { type: "maintenance"; on: true; message: string }
+  | { type: "maintenance"; on: false }
+  /**
+   * The connection's identity changed: answers `authenticate` (after the transition that
+   * re-ran its queries), opens a connection whose upgrade carried a token, and tells a
+   * connection whose token expired (or was refused) that it is anonymous now (`error` says why).
+   */
+  | { type: "auth"; subject: string | null; error?: WireError };
 
 export type ParseResult =
   | { ok: true; message: ClientMessage }
@@ -110,6 +143,9 @@ export function parseClientMessage(frame: string | ArrayBuffer | ArrayBufferView
           id,
         );
       const args = (data.args ?? {}) as WireValue;
+      // Before JSON.stringify, which overflows the stack on a deep enough value.
+      if (nestsDeeperThan(args, MAX_VALUE_DEPTH))
+        return fail("LIMIT_EXCEEDED", `subscribe: "args" nest deeper than ${MAX_VALUE_DEPTH} levels`, id);
       if (data.args !== undefined && byteLength(JSON.stringify(args)) > MAX_SUBSCRIBE_ARGS_BYTES)
         return fail(
           "LIMIT_EXCEEDED",
@@ -141,12 +177,22 @@ export function parseClientMessage(frame: string | ArrayBuffer | ArrayBufferView
       return { ok: true, message };
     }
     case "ping":
+    case "heartbeat":
       return { ok: true, message: { type } };
+    case "authenticate": {
+      const token = data.token;
+      if (token === null) return { ok: true, message: { type, token } };
+      if (typeof token !== "string" || token === "")
+        return fail("BAD_MESSAGE", 'authenticate: "token" must be a non-empty string, or null to sign out');
+      if (token.length > MAX_TOKEN_LENGTH)
+        return fail("BAD_MESSAGE", `authenticate: "token" is longer than ${MAX_TOKEN_LENGTH} characters`);
+      return { ok: true, message: { type, token } };
+    }
     default:
       return fail(
         "BAD_MESSAGE",
         typeof type === "string"
-          ? `unknown message type "${type}" (expected subscribe, unsubscribe, mutate or ping)`
+          ? `unknown message type "${type}" (expected subscribe, unsubscribe, mutate, ping, heartbeat or authenticate)`
           : 'a message needs a string "type"',
       );
   }
@@ -170,6 +216,9 @@ export function parseServerMessage(frame: string): ServerMessage | null {
       case "mutationResult":
       case "error":
       case "pong":
+      case "heartbeatAck":
+      case "maintenance":
+      case "auth":
         return data as ServerMessage;
       default:
         return null;

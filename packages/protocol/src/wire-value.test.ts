@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { base64ToBytes, bytesToBase64 } from "./base64";
 import { OrreryError } from "./orrery-error";
-import { decodeTagged, encodeTagged, fromWire, toWire } from "./wire-value";
+import { decodeTagged, encodeTagged, fromWire, MAX_VALUE_DEPTH, nestsDeeperThan, toWire } from "./wire-value";
 
 describe("toWire / fromWire", () => {
   it("tags bigints and bytes (typed-array views too) and leaves the rest as JSON", () => {
@@ -81,5 +81,27 @@ describe("base64", () => {
 
   it("refuses text that is not base64 with INVALID_ARGUMENT", () => {
     expect(() => base64ToBytes("a")).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+  });
+});
+
+describe("nesting depth", () => {
+  const nested = (depth: number): unknown => {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { a: value };
+    return value;
+  };
+
+  it("decodes a value nested the maximum depth, and refuses one level more with INVALID_ARGUMENT", () => {
+    expect(fromWire(nested(MAX_VALUE_DEPTH))).toEqual(nested(MAX_VALUE_DEPTH));
+    expect(() => fromWire(nested(MAX_VALUE_DEPTH + 1))).toThrow(OrreryError);
+    expect(() => fromWire(nested(MAX_VALUE_DEPTH + 1))).toThrow(/nested deeper than 64 levels/);
+  });
+
+  it("refuses a value deep enough to overflow a recursive walk, without overflowing itself", () => {
+    const deep = JSON.parse(`${"[".repeat(200_000)}${"]".repeat(200_000)}`);
+    expect(nestsDeeperThan(deep, MAX_VALUE_DEPTH)).toBe(true);
+    expect(() => fromWire(deep)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    expect(nestsDeeperThan(nested(MAX_VALUE_DEPTH), MAX_VALUE_DEPTH)).toBe(false);
+    expect(nestsDeeperThan("flat", 0)).toBe(false);
   });
 });

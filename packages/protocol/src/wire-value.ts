@@ -46,9 +46,33 @@ export function decodeTagged(value: unknown, path = "value"): unknown {
   return decode(value, new Walk(path, invalidArgument));
 }
 
+/**
+ * How deep a value may nest (arrays and objects in each other). Deeper input is refused with
+ * INVALID_ARGUMENT naming its path: without a bound, the recursive walks over a value (here,
+ * in the validators, in `JSON.stringify`) overflow the stack on a hostile frame, and the caller
+ * got an INTERNAL "Maximum call stack size exceeded" instead of a verdict on its input.
+ */
+export const MAX_VALUE_DEPTH = 64;
+
+/** Whether `value` nests deeper than `max` levels; iterative, so any depth is safe to ask about. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== "object" || current === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Where the walk is, kept as a stack so a path string is made only for an error. */
 class Walk {
   private readonly keys: (string | number)[] = [];
+
+  get depth(): number {
+    return this.keys.length;
+  }
 
   constructor(
     private readonly root: string,
@@ -124,6 +148,8 @@ function encode(value: unknown, strict: boolean, walk: Walk): WireValue {
 }
 
 function decode(value: unknown, walk: Walk): unknown {
+  if (walk.depth >= MAX_VALUE_DEPTH && typeof value === "object" && value !== null)
+    walk.fail(`nested deeper than ${MAX_VALUE_DEPTH} levels`);
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     for (let i = 0; i < value.length; i++) {

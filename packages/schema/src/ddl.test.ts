@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createTableSql, schemaDdl } from "./ddl";
 import { schema } from "./sample-schema.fixture";
+import { scheduledJobsTable } from "./scheduled-jobs-table";
 import { defineSchema } from "./schema";
-import { systemTablesDdl } from "./system-tables";
+import { systemTablesDdl } from "./system-tables-ddl";
 import { defineTable } from "./table";
 import { v } from "./v";
 
@@ -121,7 +122,8 @@ describe("schemaDdl", () => {
 
 describe("systemTablesDdl", () => {
   it("creates the store's tables on postgres", () => {
-    expect(systemTablesDdl("postgres", "home")).toEqual([
+    const home = systemTablesDdl("postgres", "home");
+    expect(home.slice(0, 4)).toEqual([
       `CREATE TABLE IF NOT EXISTS "_orrery_commits" (
   "namespace" TEXT NOT NULL,
   "version" BIGINT NOT NULL,
@@ -148,10 +150,32 @@ describe("systemTablesDdl", () => {
 )`,
       'CREATE INDEX IF NOT EXISTS "_orrery_requests__by_created_at" ON "_orrery_requests" ("namespace", "created_at")',
     ]);
+    // The scheduler's jobs are a document table: the DDL of an app's table of the same shape.
+    const jobs = createTableSql("_orrery_jobs", scheduledJobsTable, "postgres");
+    expect(home.slice(4, 4 + jobs.length)).toEqual(jobs);
+    expect(jobs[0]).toContain('"_id" VARCHAR(26) COLLATE "C" NOT NULL');
+    expect(jobs).toContain(
+      'CREATE INDEX IF NOT EXISTS "_orrery_jobs__by_status" ON "_orrery_jobs" ("status", "runAt", "_id")',
+    );
+    expect(home.slice(4 + jobs.length)).toEqual([
+      `CREATE TABLE IF NOT EXISTS "_orrery_outbox" (
+  "namespace" TEXT NOT NULL,
+  "id" TEXT NOT NULL,
+  "topic" TEXT NOT NULL,
+  "payload" TEXT NOT NULL,
+  "commit_version" BIGINT NOT NULL,
+  "seq" BIGINT NOT NULL,
+  "created_at" BIGINT NOT NULL,
+  "sent_at" BIGINT,
+  PRIMARY KEY ("namespace", "id")
+)`,
+      'CREATE INDEX IF NOT EXISTS "_orrery_outbox__by_sent_at" ON "_orrery_outbox" ("namespace", "sent_at", "commit_version", "seq")',
+    ]);
   });
 
-  it("creates the commit markers beside .global() tables, and every table when no side is named", () => {
-    expect(systemTablesDdl("postgres", "global")).toEqual([
+  it("creates the commit markers, the outbox and the leases beside .global() tables, and every table when no side is named", () => {
+    const global = systemTablesDdl("postgres", "global");
+    expect(global.slice(0, 1)).toEqual([
       `CREATE TABLE IF NOT EXISTS "_orrery_commit_markers" (
   "namespace" TEXT NOT NULL,
   "commit_id" TEXT NOT NULL,
@@ -161,6 +185,16 @@ describe("systemTablesDdl", () => {
   PRIMARY KEY ("namespace", "commit_id")
 )`,
     ]);
+    expect(global.slice(1)).toEqual([
+      expect.stringContaining('CREATE TABLE IF NOT EXISTS "_orrery_global_outbox" ('),
+      'CREATE INDEX IF NOT EXISTS "_orrery_global_outbox__by_sent_at" ON "_orrery_global_outbox" ("sent_at", "namespace", "commit_version", "seq")',
+      `CREATE TABLE IF NOT EXISTS "_orrery_leases" (
+  "name" TEXT NOT NULL,
+  "holder" TEXT NOT NULL,
+  "expires_at" BIGINT NOT NULL,
+  PRIMARY KEY ("name")
+)`,
+    ]);
     expect(systemTablesDdl("sqlite")).toEqual([
       ...systemTablesDdl("sqlite", "home"),
       ...systemTablesDdl("sqlite", "global"),
@@ -168,8 +202,12 @@ describe("systemTablesDdl", () => {
   });
 
   it("creates the store's tables on mysql", () => {
-    const [commits, meta, requests, ...rest] = systemTablesDdl("mysql", "home");
+    const [commits, meta, requests, jobs, outbox, ...rest] = systemTablesDdl("mysql", "home");
     expect(rest).toEqual([]);
+    expect(jobs).toBe(createTableSql("_orrery_jobs", scheduledJobsTable, "mysql")[0]);
+    expect(outbox).toContain(
+      "INDEX `_orrery_outbox__by_sent_at` (`namespace`, `sent_at`, `commit_version`, `seq`)",
+    );
     expect(commits).toContain("`table_name` VARCHAR(255) NOT NULL");
     expect(meta).toBe(`CREATE TABLE IF NOT EXISTS \`_orrery_meta\` (
   \`namespace\` VARCHAR(255) NOT NULL,

@@ -13,6 +13,7 @@ export { compareIndexKeys, compareKeyValues, compareStrings } from "./compare";
 export { createTableSql, type ExternalEngine, MYSQL_TABLE_OPTIONS, quoteIdentifier, schemaDdl } from "./ddl";
 export { sqliteTableFor, sqliteTables } from "./drizzle";
 export { decodeJson, encodeJson, JsonEncodeError } from "./json";
+export { JOB_STATUSES, type JobStatus, scheduledJobsTable } from "./scheduled-jobs-table";
 export { defineSchema, type SchemaDefinition, SchemaError } from "./schema";
 export {
   defineSeed,
@@ -34,13 +35,14 @@ export {
 } from "./system-fields";
 export {
   orrerySystemTables,
+  SYSTEM_DOCUMENT_TABLES,
   SYSTEM_TABLES,
   type SystemTable,
   type SystemTableName,
   type SystemTableSide,
   systemTableNames,
-  systemTablesDdl,
 } from "./system-tables";
+export { systemTablesDdl } from "./system-tables-ddl";
 export {
   BY_CREATION_TIME,
   BY_ID,

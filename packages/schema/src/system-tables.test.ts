@@ -1,7 +1,9 @@
 import { getTableColumns } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
-import { orrerySystemTables, SYSTEM_TABLES, systemTableNames, systemTablesDdl } from "./system-tables";
+import { scheduledJobsTable } from "./scheduled-jobs-table";
+import { orrerySystemTables, SYSTEM_DOCUMENT_TABLES, SYSTEM_TABLES, systemTableNames } from "./system-tables";
+import { systemTablesDdl } from "./system-tables-ddl";
 
 describe("systemTableNames", () => {
   it("lists the store's own tables in declaration order, all or one side's", () => {
@@ -9,10 +11,24 @@ describe("systemTableNames", () => {
       "_orrery_commits",
       "_orrery_meta",
       "_orrery_requests",
+      "_orrery_jobs",
+      "_orrery_outbox",
       "_orrery_commit_markers",
+      "_orrery_global_outbox",
+      "_orrery_leases",
     ]);
-    expect(systemTableNames("home")).toEqual(["_orrery_commits", "_orrery_meta", "_orrery_requests"]);
-    expect(systemTableNames("global")).toEqual(["_orrery_commit_markers"]);
+    expect(systemTableNames("home")).toEqual([
+      "_orrery_commits",
+      "_orrery_meta",
+      "_orrery_requests",
+      "_orrery_jobs",
+      "_orrery_outbox",
+    ]);
+    expect(systemTableNames("global")).toEqual([
+      "_orrery_commit_markers",
+      "_orrery_global_outbox",
+      "_orrery_leases",
+    ]);
   });
 });
 
@@ -44,7 +60,9 @@ describe("SYSTEM_TABLES", () => {
   });
 
   it("agrees with the drizzle tables and the DDL, all derived from the same declaration", () => {
-    const tables = Object.values(SYSTEM_TABLES).filter((table) => table.side !== "migrator");
+    const tables = Object.values(SYSTEM_TABLES).filter(
+      (table) => table.side === "home" || table.side === "global",
+    );
     expect(tables.map((table) => table.name)).toEqual(systemTableNames());
     expect(Object.keys(orrerySystemTables)).toEqual(systemTableNames());
     const ddl = systemTablesDdl("sqlite").filter((statement) => statement.startsWith("CREATE TABLE"));
@@ -103,6 +121,55 @@ describe("the migrator's table", () => {
   \`applied_at\` BIGINT NOT NULL,
   PRIMARY KEY (\`name\`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+    ]);
+  });
+});
+
+describe("the etl id map", () => {
+  it("is the record orrery etl keeps, outside the store's tables and the drizzle output", () => {
+    expect(SYSTEM_TABLES.etlIds).toEqual({
+      name: "_orrery_etl_ids",
+      side: "etl",
+      columns: {
+        namespace: "namespace",
+        sourceTable: "source_table",
+        sourceId: "source_id",
+        tableName: "table_name",
+        docId: "doc_id",
+      },
+    });
+    expect(systemTableNames("etl")).toEqual(["_orrery_etl_ids"]);
+    expect(systemTableNames()).not.toContain("_orrery_etl_ids");
+    expect(Object.keys(orrerySystemTables)).not.toContain("_orrery_etl_ids");
+    expect(systemTablesDdl("mysql").join("\n")).not.toContain("_orrery_etl_ids");
+    expect(systemTablesDdl("mysql", "migrator").join("\n")).not.toContain("_orrery_etl_ids");
+    // Three VARCHAR(255) utf8mb4 key columns: 3060 bytes, within InnoDB's 3072.
+    expect(systemTablesDdl("mysql", "etl")).toEqual([
+      `CREATE TABLE IF NOT EXISTS \`_orrery_etl_ids\` (
+  \`namespace\` VARCHAR(255) NOT NULL,
+  \`source_table\` VARCHAR(255) NOT NULL,
+  \`source_id\` VARCHAR(255) NOT NULL,
+  \`table_name\` VARCHAR(255) NOT NULL,
+  \`doc_id\` VARCHAR(255) NOT NULL,
+  PRIMARY KEY (\`namespace\`, \`source_table\`, \`source_id\`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+    ]);
+  });
+});
+
+describe("the scheduler's jobs table", () => {
+  it("is a document table: system fields and one column per field, in the drizzle output and the list of document tables", () => {
+    expect(SYSTEM_TABLES.scheduledJobs.name).toBe("_orrery_jobs");
+    expect(SYSTEM_TABLES.scheduledJobs.columns.runAt).toBe("runAt");
+    expect(SYSTEM_TABLES.scheduledJobs.columns._creationTime).toBe("_creationTime");
+    expect(SYSTEM_DOCUMENT_TABLES._orrery_jobs).toBe(scheduledJobsTable);
+    const config = getTableConfig(orrerySystemTables._orrery_jobs);
+    expect(config.columns.map((c) => c.name)).toEqual(Object.values(SYSTEM_TABLES.scheduledJobs.columns));
+    expect(config.indexes.map((i) => i.config.name)).toEqual([
+      "_orrery_jobs__by_creation_time",
+      "_orrery_jobs__by_status",
+      "_orrery_jobs__by_completed_at",
+      "_orrery_jobs__by_status_cron",
     ]);
   });
 });

@@ -21,6 +21,7 @@ export {
   type QueryReference,
 } from "@orrery/protocol";
 export { CommitLog, type CommitLogEntry } from "./commit/commit-log";
+export type { MutationAttempt, MutationHandler } from "./commit/mutation-attempt";
 export { requestScope } from "./commit/request-log";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./commit/retry-policy";
 export type { DatabaseReader, DatabaseWriter } from "./db/database";
@@ -29,6 +30,7 @@ export { IndexRangeBuilder } from "./db/index-range";
 export { paginationOptsValidator } from "./db/pagination-opts";
 export type { OrderedQuery, Query, QueryInitializer } from "./db/query";
 export type { Order } from "./db/scan-sql";
+export { JOBS_TABLE, type ScheduledJob, type SystemSchema } from "./db/system-schema";
 export { mysqlDialect } from "./dialects/mysql-dialect";
 export { postgresDialect } from "./dialects/postgres-dialect";
 export { sqliteDialect } from "./dialects/sqlite-dialect";
@@ -42,7 +44,7 @@ export {
   defineApp,
   type OrreryApp,
 } from "./functions/app";
-export type { Auth, Identity } from "./functions/auth";
+export { type Auth, type Identity, requireUser, type VerifiedIdentity } from "./functions/auth";
 export {
   type ActionBuilder,
   type ActionBuilderWithArgs,
@@ -66,8 +68,26 @@ export type {
   QueryDefinition,
 } from "./functions/definition";
 export { parseFunctionName } from "./functions/function-name";
+export {
+  JobRunner,
+  type JobRunnerOptions,
+  type JobRunOutcome,
+  SCHEDULER_SCOPE,
+} from "./functions/job-runner";
 export { FunctionRunner, type FunctionRunnerOptions } from "./functions/runner";
+export type { Outbox, Scheduler } from "./functions/scheduler-context";
 export type { SqlClient } from "./functions/sql-client";
+export { outboxMessageArgs } from "./outbox/consumer-args";
+export { MAX_PAYLOAD_BYTES, type OutboxEnvelope } from "./outbox/outbox-message";
+export { OutboxTable } from "./outbox/outbox-table";
+export {
+  DEFAULT_OUTBOX_RETENTION_MS,
+  type GlobalRelayOptions,
+  type OutboxSender,
+  type RelayResult,
+  relayGlobalOutbox,
+  relayOutbox,
+} from "./outbox/relay-outbox";
 export type { IndexKey, KeyBound, KeyRange } from "./reactivity/key-range";
 export type {
   DocumentWrite,
@@ -77,6 +97,16 @@ export type {
   WriteSet,
 } from "./reactivity/read-write-sets";
 export { SubscriptionIndex } from "./reactivity/subscription-index";
+export { type CronJob, CronJobs, type CronOptions, cronJobs, type ResolvedCron } from "./scheduler/cron-jobs";
+export type { CronSchedule, IntervalSchedule } from "./scheduler/cron-schedule";
+export {
+  DEFAULT_JOB_RETENTION_MS,
+  type JobExecutor,
+  JobLoop,
+  type JobLoopOptions,
+} from "./scheduler/job-loop";
+export type { JobId } from "./scheduler/jobs";
+export { DEFAULT_JOB_RETRY, type JobRetryPolicy } from "./scheduler/retry";
 export { type Dialect, placeholders } from "./sql/dialect";
 export {
   type BatchStatement,

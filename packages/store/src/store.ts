@@ -2,10 +2,11 @@ import { fromWire, OrreryError, toWire } from "@orrery/protocol";
 import type { SchemaDefinition, TableDefinition } from "@orrery/schema";
 import { CommitLog, type CommitLogEntry } from "./commit/commit-log";
 import { Committer, WriteConflict } from "./commit/committer";
+import { type MutationHandler, startAttempt } from "./commit/mutation-attempt";
 import { REQUEST_WINDOW_MS, type RecordedResult, RequestLog } from "./commit/request-log";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs, sleep } from "./commit/retry-policy";
 import { writeSetOf } from "./commit/write-set";
-import { Database, type DatabaseReader, type DatabaseWriter } from "./db/database";
+import { Database, type DatabaseReader } from "./db/database";
 import { PendingWrites } from "./db/pending-writes";
 import { SchemaInfo, type TableInfo } from "./db/table-info";
 import { TableReader } from "./db/table-reader";
@@ -28,6 +29,11 @@ export interface StoreOptions<S extends SchemaDefinition> {
    * entries that fall out of the window in its own batch, so the log's size stays flat.
    */
   readonly commitLogRetention?: number;
+  /**
+   * Asked on every `ctx.outbox.publish`: throws to refuse a topic that could never be delivered
+   * (the Worker has no Queue binding for it), so the mutation fails at once instead.
+   */
+  readonly checkTopic?: (topic: string) => void;
 }
 
 export const DEFAULT_COMMIT_LOG_RETENTION = 1000;
@@ -57,6 +63,8 @@ export interface MutationOutcome<T> {
   readonly requestId?: string;
   /** The caller's tag from {@link MutateOptions.origin}, handed back to the commit listener. */
   readonly origin?: string;
+  /** How many outbox messages this commit left in the home outbox (for its relay to send). */
+  readonly homeMessages?: number;
 }
 
 export interface MutateOptions {
@@ -145,6 +153,11 @@ export class Store<S extends SchemaDefinition> {
     return this.schemaInfo;
   }
 
+  /** The store's clock (ms since the epoch): the time its commits, jobs and messages are stamped with. */
+  time(): number {
+    return this.now();
+  }
+
   /** The latest committed version of this namespace. */
   get version(): number {
     return this.committer.version;
@@ -177,10 +190,7 @@ export class Store<S extends SchemaDefinition> {
     this.listener = listener;
   }
 
-  mutate<T>(
-    handler: (db: DatabaseWriter<S>) => Promise<T>,
-    options: MutateOptions = {},
-  ): Promise<MutationOutcome<T>> {
+  mutate<T>(handler: MutationHandler<S, T>, options: MutateOptions = {}): Promise<MutationOutcome<T>> {
     const { requestId, scope = "", origin, fingerprint } = options;
     const request = requestId === undefined ? undefined : { scope, requestId };
     return this.inLane(async () => {
@@ -271,7 +281,7 @@ export class Store<S extends SchemaDefinition> {
   }
 
   private async mutateOnce<T>(
-    handler: (db: DatabaseWriter<S>) => Promise<T>,
+    handler: MutationHandler<S, T>,
     request: { readonly scope: string; readonly requestId: string; readonly fingerprint?: string },
   ): Promise<MutationOutcome<T>> {
     const { scope, requestId, fingerprint } = request;
@@ -335,16 +345,18 @@ export class Store<S extends SchemaDefinition> {
   }
 
   private async mutateInOrder<T>(
-    handler: (db: DatabaseWriter<S>) => Promise<T>,
+    handler: MutationHandler<S, T>,
     request: { readonly scope: string; readonly requestId: string; readonly fingerprint?: string } | null,
   ): Promise<MutationOutcome<T>> {
     for (let attempt = 1; ; attempt++) {
       const pending = new PendingWrites();
       const readLog: ReadRange[] = [];
       const reader = new TableReader(this.schemaInfo, this.execFor, this.options.namespace, pending);
-      const value = await handler(new Database<S>(reader, readLog, pending, this.now));
+      const db = new Database<S>(reader, readLog, pending, this.now);
+      const { attempt: effects, messages } = startAttempt(db, this.options.checkTopic);
+      const value = await handler(db, effects);
       const writes = pending.effective();
-      if (writes.length === 0) {
+      if (writes.length === 0 && messages.length === 0) {
         return {
           value,
           commitVersion: this.committer.version,
@@ -355,10 +367,16 @@ export class Store<S extends SchemaDefinition> {
         };
       }
       try {
-        const commitVersion = await this.committer.commit({ writes, value, request });
+        const { version: commitVersion, homeMessages } = await this.committer.commit({
+          writes,
+          value,
+          request,
+          messages,
+        });
         return {
           value,
           commitVersion,
+          homeMessages,
           writes: writeSetOf(this.schemaInfo, writes),
           readSet: readLog,
           attempts: attempt,

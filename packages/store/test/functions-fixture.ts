@@ -22,7 +22,7 @@ export interface RunnerFixture {
  */
 export async function withRunner(
   body: (fixture: RunnerFixture) => Promise<void>,
-  options: Pick<FunctionRunnerOptions<Schema, Env>, "sql"> = {},
+  options: Pick<FunctionRunnerOptions<Schema, Env>, "sql" | "writeGate"> = {},
 ): Promise<void> {
   const stub = env.CONFORMANCE.getByName(crypto.randomUUID());
   await runInDurableObject(stub, async (_instance, state) => {

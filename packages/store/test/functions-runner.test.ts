@@ -1,4 +1,4 @@
-import { createApi } from "@orrery/protocol";
+import { createApi, OrreryError } from "@orrery/protocol";
 import { describe, expect, it } from "vitest";
 import type { SqlClient } from "../src/functions/sql-client";
 import type { Api } from "./functions-app/api";
@@ -194,4 +194,45 @@ describe("FunctionRunner on Durable Object SQLite", () => {
       expect((await runner.runQuery(api.tasks.count, {})).value).toBe(0);
       expect(await store.commitsSince(0)).toEqual([]);
     }));
+
+  it("asks the write gate before every mutation and action, never before a query, and a refusal writes nothing", () => {
+    const gate = { open: true, asked: 0 };
+    return withRunner(
+      async ({ runner, store, commits }) => {
+        await runner.runMutation(api.tasks.add, { list: "a", text: "before" });
+        expect(gate.asked).toBe(1);
+
+        gate.open = false;
+        const refused = { code: "MAINTENANCE", message: "writes are paused" };
+        await expect(runner.runMutation(api.tasks.add, { list: "a", text: "during" })).rejects.toMatchObject(
+          refused,
+        );
+        await expect(runner.runAction(api.counters.bump, { name: "clicks" })).rejects.toMatchObject(refused);
+        // Arguments are checked first: a call that could never run hears that, not "later".
+        await expect(runner.runMutation("tasks:add", { list: 1 })).rejects.toMatchObject({
+          code: "INVALID_ARGUMENT",
+        });
+        expect((await runner.runQuery(api.tasks.list, { list: "a" })).value.map((t) => t.text)).toEqual([
+          "before",
+        ]);
+        expect(commits).toHaveLength(1);
+        expect(store.version).toBe(1);
+
+        // An action admitted before the gate closed is refused at its first write.
+        gate.open = true;
+        const asked = gate.asked;
+        const bumped = runner.runAction(api.counters.bump, { name: "late" });
+        gate.open = false;
+        await expect(bumped).rejects.toMatchObject(refused);
+        expect(gate.asked).toBe(asked + 2);
+        expect(commits).toHaveLength(1);
+      },
+      {
+        writeGate: () => {
+          gate.asked++;
+          if (!gate.open) throw new OrreryError("MAINTENANCE", "writes are paused");
+        },
+      },
+    );
+  });
 });

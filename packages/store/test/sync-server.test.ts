@@ -465,3 +465,33 @@ describe("SyncServer", () => {
       expect(messages.at(-1)).toMatchObject({ type: "transition", toVersion: 3 });
     }));
 });
+
+describe("SyncServer heartbeats", () => {
+  it("answers a heartbeat that reaches it at once, while the lane is busy, where a ping waits", () =>
+    withRunner(async (fixture) => {
+      const memory = memoryTransport();
+      const sync = syncFor(fixture, memory.transport);
+      sync.connect("a", null);
+      sync.connect("b", null);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      const busy = fixture.store.exclusive(async () => {
+        started();
+        await held;
+      });
+      await running;
+      const ping = sync.receive("b", frame({ type: "ping" }));
+      await sync.receive("a", frame({ type: "heartbeat" }));
+      expect(memory.take("a")).toEqual([{ type: "heartbeatAck" }]);
+      expect(memory.take("b")).toEqual([]);
+      release();
+      await Promise.all([busy, ping]);
+      expect(memory.take("b")).toEqual([{ type: "pong" }]);
+    }));
+});

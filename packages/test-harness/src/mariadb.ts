@@ -4,6 +4,7 @@ import type { ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import mysql from "mysql2/promise";
+import { restartableServer } from "./restartable.js";
 import {
   chownIfNeeded,
   findBinary,
@@ -246,7 +247,19 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<D
 
       started = true;
       const startupMs = Math.round(performance.now() - t0);
-      let stopping: Promise<void> | undefined;
+      const server = restartableServer({
+        child,
+        tracker,
+        stopSignal: "SIGKILL",
+        // SIGTERM is a clean shutdown: InnoDB writes its log out, so nothing committed is lost
+        // (SIGKILL would, with innodb-flush-log-at-trx-commit=0).
+        shutdownSignal: "SIGTERM",
+        spawn: () => spawnServer(bins.server, args, { runAs, cwd: baseDir, logFile, env: { HOME: baseDir } }),
+        waitReady: (next) =>
+          waitUntilReady(next, { port, user, password, database }, dataDir, Date.now() + timeoutMs),
+        name: `MariaDB on 127.0.0.1:${port}`,
+        logFile,
+      });
       return {
         engine: "mariadb",
         host: "127.0.0.1",
@@ -258,17 +271,14 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<D
         socketPath,
         baseDir,
         logFile,
-        pid: child.pid,
+        get pid() {
+          return server.pid;
+        },
         startupMs,
         timings,
-        stop: () => {
-          stopping ??= (async () => {
-            await stopProcess(child, "SIGKILL");
-            tracker.clearProcess();
-            tracker.release();
-          })();
-          return stopping;
-        },
+        stop: () => server.stop(),
+        shutdown: () => server.shutdown(),
+        boot: () => server.boot(),
       };
     }
     throw new Error(`MariaDB did not start: ${lastFailure}`);

@@ -4,6 +4,7 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
+import { restartableServer } from "./restartable.js";
 import {
   chownIfNeeded,
   findBinary,
@@ -238,7 +239,18 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
 
       started = true;
       const startupMs = Math.round(performance.now() - t0);
-      let stopping: Promise<void> | undefined;
+      const server = restartableServer({
+        child,
+        tracker,
+        stopSignal: "SIGQUIT",
+        // SIGINT is Postgres's fast shutdown: it checkpoints, so with synchronous_commit off
+        // nothing committed is lost (SIGQUIT would drop the WAL still in memory).
+        shutdownSignal: "SIGINT",
+        spawn: () => spawnServer(bins.postgres, args, { runAs, cwd: baseDir, logFile, env: { LC_ALL: "C" } }),
+        waitReady: (next) => waitUntilReady(next, { port, user, password }, dataDir, Date.now() + timeoutMs),
+        name: `PostgreSQL on 127.0.0.1:${port}`,
+        logFile,
+      });
       return {
         engine: "postgres",
         host: "127.0.0.1",
@@ -250,13 +262,14 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
         socketPath: baseDir,
         baseDir,
         logFile,
-        pid: child.pid,
+        get pid() {
+          return server.pid;
+        },
         startupMs,
         timings,
-        stop: () => {
-          stopping ??= stopChild();
-          return stopping;
-        },
+        stop: () => server.stop(),
+        shutdown: () => server.shutdown(),
+        boot: () => server.boot(),
       };
     }
     throw new Error(`PostgreSQL did not start: ${lastFailure}`);

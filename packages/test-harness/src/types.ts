@@ -15,6 +15,7 @@ export interface DatabaseServer {
   readonly baseDir: string;
   /** Server log file (inside `baseDir`). */
   readonly logFile: string;
+  /** The server process (a new one after `boot()`). */
   readonly pid: number;
   /** Wall-clock milliseconds from the call to the server accepting authenticated queries. */
   readonly startupMs: number;
@@ -22,6 +23,14 @@ export interface DatabaseServer {
   readonly timings: Readonly<Record<string, number>>;
   /** Stops the server (fast: the data is thrown away) and removes `baseDir`. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Stops the server cleanly (Postgres: a fast shutdown; MariaDB: SIGTERM), keeping its data
+   * and port, as an operator stopping the service would: what was committed survives. For
+   * outage tests; `boot()` starts it again. Idempotent.
+   */
+  shutdown(): Promise<void>;
+  /** Starts a server stopped by `shutdown()` again, on the same port with the same data. */
+  boot(): Promise<void>;
 }
 
 export interface StartServerOptions {

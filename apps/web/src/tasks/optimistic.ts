@@ -15,8 +15,12 @@ export function isPending(task: Task): boolean {
   return task._id.startsWith(PENDING_PREFIX);
 }
 
-/** tasks:add shows the new task at the end of its list at once. */
-export function addTaskLocally(store: OptimisticLocalStore, args: { list: string; text: string }): void {
+/** tasks:add shows the new task at the end of its list (the signed-in `owner`'s) at once. */
+export function addTaskLocally(
+  store: OptimisticLocalStore,
+  args: { list: string; text: string },
+  owner: string,
+): void {
   const tasks = store.getQuery(api.tasks.list, { list: args.list });
   const text = args.text.trim();
   if (tasks === undefined || text === "") return;
@@ -26,6 +30,7 @@ export function addTaskLocally(store: OptimisticLocalStore, args: { list: string
     _id: `${PENDING_PREFIX}${nextPending}` as Task["_id"],
     _creationTime: Date.now(),
     _version: 0,
+    owner,
     list: args.list,
     text,
     done: false,

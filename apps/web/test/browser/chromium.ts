@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { USER } from "../sign-in";
 
 const executablePath = "/usr/bin/chromium";
 
@@ -27,12 +28,39 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Opens the page on `namespace` and waits until its socket is open. */
-export async function openApp(context: BrowserContext, baseUrl: string, namespace: string): Promise<Page> {
+/**
+ * Opens the page on `namespace`, waits until its socket is open and, unless `as` is null, signs
+ * in as that user (tasks are per user; the tabs of one context share the sign-in).
+ */
+export async function openApp(
+  context: BrowserContext,
+  baseUrl: string,
+  namespace: string,
+  { as = USER }: { as?: string | null } = {},
+): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${baseUrl}/?ns=${encodeURIComponent(namespace)}`);
   await connection(page).and(page.locator('[data-state="open"]')).waitFor();
+  if (as !== null) await signIn(page, as);
   return page;
+}
+
+/** Who the page says is signed in: "Signed in as <name>" and Sign out. */
+export function account(page: Page) {
+  return page.getByRole("status", { name: "Account" });
+}
+
+/** Signs in through the page's form, unless the tab already is (resumed from another tab). */
+export async function signIn(page: Page, user: string): Promise<void> {
+  const form = page.getByRole("form", { name: "Sign in" });
+  await account(page)
+    .or(form.getByRole("button", { name: "Sign in", exact: true }))
+    .waitFor();
+  if ((await form.count()) > 0) {
+    await form.getByLabel("Name").fill(user);
+    await form.getByRole("button", { name: "Sign in", exact: true }).click();
+  }
+  await account(page).getByText(user, { exact: true }).waitFor();
 }
 
 /** The connection indicator; its `data-state` is connecting, open or closed. */

@@ -6,6 +6,7 @@ import { api } from "../../src/api";
 import type { Task } from "../../src/tasks/optimistic";
 import { callFunction } from "../http";
 import { freshNamespace } from "../namespace";
+import { signInAs, USER } from "../sign-in";
 
 let server: DevServer;
 beforeAll(async () => {
@@ -35,6 +36,8 @@ function connect(namespace: string): OrreryClient {
     // Reconnect quickly: the test waits for it.
     reconnect: { minDelayMs: 100, maxDelayMs: 1_000 },
   });
+  // Every client is the same user: tasks are per user.
+  signInAs(client, server.url);
   clients.push(client);
   return client;
 }
@@ -157,6 +160,7 @@ const placeholderTask: Task = {
   _id: "optimistic" as Task["_id"],
   _creationTime: 0,
   _version: 0,
+  owner: USER,
   list: "",
   text: "",
   done: false,

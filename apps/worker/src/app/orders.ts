@@ -1,4 +1,4 @@
-import { v } from "@orrery/schema";
+import { type Id, v } from "@orrery/schema";
 import { OrreryError } from "@orrery/store";
 import { api } from "./api";
 import { action, mutation, query } from "./server";
@@ -24,10 +24,17 @@ export const upsert = mutation
   })
   .mutation(async ({ ctx, args }) => {
     const { id, ...fields } = args;
+    // The event commits with the order (in the external database's outbox, in the same
+    // transaction): consumers hear of every order written, and of no order rolled back.
+    const published = (orderId: Id<"orders">) => {
+      const { customer, total, status } = fields;
+      ctx.outbox.publish("orders", { orderId, customer, total, status });
+      return orderId;
+    };
     if (id) {
       if (!(await ctx.db.get("orders", id))) throw new OrreryError("NOT_FOUND", `args.id: no order "${id}"`);
       await ctx.db.replace("orders", id, fields);
-      return id;
+      return published(id);
     }
     if (fields.legacyId !== undefined) {
       const legacyId = fields.legacyId;
@@ -37,10 +44,10 @@ export const upsert = mutation
         .unique();
       if (existing) {
         await ctx.db.replace("orders", existing._id, fields);
-        return existing._id;
+        return published(existing._id);
       }
     }
-    return ctx.db.insert("orders", fields);
+    return published(await ctx.db.insert("orders", fields));
   });
 
 /** A row of the legacy database's `legacy_orders` table; drivers return numerics as text. */
@@ -82,4 +89,27 @@ export const importLegacy = action
       });
     }
     return rows.length;
+  });
+
+/**
+ * Adds `amount` to an order's total and counts the addition in the namespace's counter
+ * `orders:<id>` (a plain table, in the Durable Object): one mutation across both engines, so
+ * a commit that landed in one and not the other would show as a total and a count that
+ * disagree (the fault suite, packages/faults, checks they never do). Returns the new total.
+ */
+export const addToTotal = mutation
+  .input({ id: v.id("orders"), amount: v.number() })
+  .mutation(async ({ ctx, args }) => {
+    const order = await ctx.db.get("orders", args.id);
+    if (!order) throw new OrreryError("NOT_FOUND", `args.id: no order "${args.id}"`);
+    const total = order.total + args.amount;
+    await ctx.db.patch("orders", args.id, { total });
+    const name = `orders:${args.id}`;
+    const counter = await ctx.db
+      .query("counters")
+      .withIndex("by_name", (q) => q.eq("name", name))
+      .unique();
+    if (counter) await ctx.db.patch("counters", counter._id, { value: counter.value + 1n });
+    else await ctx.db.insert("counters", { name, value: 1n });
+    return total;
   });

@@ -1,8 +1,10 @@
 import type { Command } from "../command";
 import { devCommand } from "./dev";
+import { etlCommand } from "./etl";
 import { generateCommand } from "./generate";
 import { initCommand } from "./init";
 import { lintCommand } from "./lint";
+import { maintenanceCommand } from "./maintenance";
 import { migrateCommand } from "./migrate";
 import { seedCommand } from "./seed";
 
@@ -14,4 +16,6 @@ export const commands: readonly Command[] = [
   lintCommand,
   migrateCommand,
   seedCommand,
+  etlCommand,
+  maintenanceCommand,
 ];

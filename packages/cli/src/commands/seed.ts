@@ -8,6 +8,7 @@ import { loadSchemaModule } from "../load-schema-module";
 import { type PreparedTable, prepareSeed, seedDefinitionOf } from "../seed/prepare-seed";
 import { type SeedCounts, seedDatabase } from "../seed/sql-target";
 import { seedWorker } from "../seed/worker-target";
+import { adminToken } from "../worker-admin";
 
 const HELP = `Usage: orrery seed [file] --url <DATABASE_URL> --namespace <ns>
        orrery seed [file] --worker <url> --namespace <ns> [--token <admin token>]
@@ -78,9 +79,7 @@ export const seedCommand = defineCommand({
       throw new UsageError("--namespace is required: the namespace whose rows the seed writes");
     if (namespace.length > MAX_NAMESPACE)
       throw new UsageError(`--namespace is longer than ${MAX_NAMESPACE} characters`);
-    const token = (values.token as string | undefined) ?? process.env.ORRERY_ADMIN_TOKEN;
-    if (worker !== undefined && !token)
-      throw new UsageError("--worker needs the admin token: pass --token or set ORRERY_ADMIN_TOKEN");
+    const token = worker === undefined ? undefined : adminToken(values.token);
     const target = url !== undefined && worker === undefined ? parseDatabaseUrl(url) : undefined;
     if (!existsSync(seedFile))
       throw new UsageError(`${show(seedFile)} not found (pass the seed file as an argument)`);

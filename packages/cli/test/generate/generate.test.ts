@@ -37,7 +37,11 @@ describe("orrery generate", () => {
       "_orrery_commits",
       "_orrery_meta",
       "_orrery_requests",
+      "_orrery_jobs",
+      "_orrery_outbox",
       "_orrery_commit_markers",
+      "_orrery_global_outbox",
+      "_orrery_leases",
     ])
       expect(sql).toContain(`CREATE TABLE \`${table}\``);
     expect(sql).toContain(");\n--> statement-breakpoint\nCREATE INDEX `tasks__by_creation_time` ON `tasks`");
@@ -55,7 +59,11 @@ describe("orrery generate", () => {
     expect(Object.keys(snapshot.tables)).toEqual([
       "_orrery_commit_markers",
       "_orrery_commits",
+      "_orrery_global_outbox",
+      "_orrery_jobs",
+      "_orrery_leases",
       "_orrery_meta",
+      "_orrery_outbox",
       "_orrery_requests",
       "tasks",
     ]);

@@ -23,10 +23,10 @@ describe("orrery migrate generate", () => {
     expect(run.stderr).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.stdout).toEqual([
-      "wrote migrations-global/postgres/0001_init.up.sql (4 statements)",
+      "wrote migrations-global/postgres/0001_init.up.sql (7 statements)",
       "wrote migrations-global/postgres/0001_init.down.sql",
       "updated migrations-global/postgres/journal.json, migrations-global/postgres/snapshot.json",
-      "wrote migrations-global/mysql/0001_init.up.sql (2 statements)",
+      "wrote migrations-global/mysql/0001_init.up.sql (4 statements)",
       "wrote migrations-global/mysql/0001_init.down.sql",
       "updated migrations-global/mysql/journal.json, migrations-global/mysql/snapshot.json",
     ]);
@@ -50,11 +50,17 @@ describe("orrery migrate generate", () => {
       expect(Object.keys(readJson(path.join(folder(root, engine), "snapshot.json")).tables)).toEqual([
         "tasks",
         "_orrery_commit_markers",
+        "_orrery_global_outbox",
+        "_orrery_leases",
       ]);
     }
     expect(readText(root, "migrations-global", "postgres", "0001_init.down.sql")).toBe(
       [
         "-- 0001_init (postgres), down: undoes the up file",
+        'DROP TABLE "_orrery_leases";',
+        "-- statement-breakpoint",
+        'DROP TABLE "_orrery_global_outbox";',
+        "-- statement-breakpoint",
         'DROP TABLE "_orrery_commit_markers";',
         "-- statement-breakpoint",
         'DROP TABLE "tasks";',

@@ -45,11 +45,17 @@ describe.each(["postgres", "mysql"] as const)("orrery migrate on %s", (engine) =
     expect(run.stderr).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.stdout).toEqual([
-      `▶ applying 0001_init (${engine === "postgres" ? 4 : 2} statements)`,
+      `▶ applying 0001_init (${engine === "postgres" ? 7 : 4} statements)`,
       expect.stringMatching(/^✔ applied 0001_init \(\d+ ms\)$/),
       "Up to date: 1 migration applied.",
     ]);
-    expect(await tableNames(space)).toEqual(["_orrery_commit_markers", "_orrery_migrations", "tasks"]);
+    expect(await tableNames(space)).toEqual([
+      "_orrery_commit_markers",
+      "_orrery_global_outbox",
+      "_orrery_leases",
+      "_orrery_migrations",
+      "tasks",
+    ]);
     const [record] = await records(space);
     expect(record).toMatchObject({ name: "0001_init", checksum: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(Math.abs(Number(record!.applied_at) - Date.now())).toBeLessThan(60_000);

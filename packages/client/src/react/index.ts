@@ -1,7 +1,11 @@
+export type { AuthState } from "../auth/token-auth";
 export type { ConnectionState } from "../connection-state";
+export type { Maintenance } from "../sync/sync-engine";
 export { OrreryProvider, useOrreryClient } from "./orrery-provider";
 export { useAction } from "./use-action";
+export { useAuth } from "./use-auth";
 export { useConnectionState } from "./use-connection-state";
+export { useMaintenance } from "./use-maintenance";
 export { type ReactMutation, useMutation } from "./use-mutation";
 export { type UsePaginatedQueryResult, usePaginatedQuery } from "./use-paginated-query";
 export { useQuery } from "./use-query";

@@ -23,6 +23,12 @@ type Entry =
       resendAt: number;
     }
   /**
+   * Refused with `MAINTENANCE`, or made while maintenance holds the queue: waits, in call order,
+   * with its optimistic update applied, until maintenance ends (`release`). While the hold lasts
+   * only the first held mutation is sent, now and then, as a probe (see `resendDue`).
+   */
+  | { state: "held"; requestId: string; name: string; args: WireValue; unknownOutcomes: number }
+  /**
    * Committed at `commitVersion`, but the client's query results may not reflect it yet.
    * `barrier` is the number of the ping sent after the result: once its pong is back, the
    * server has pushed every transition the commit caused (it handles a connection's frames
@@ -34,6 +40,28 @@ type Entry =
 export interface ResendBackoff {
   minDelayMs?: number;
   maxDelayMs?: number;
+}
+
+/**
+ * Maintenance holding the queue: when the next probe is due (the delay doubles with each
+ * `refusals` of a probe) and the probe in flight, if any.
+ */
+interface Hold {
+  refusals: number;
+  resendAt: number;
+  probe: string | null;
+}
+
+/** What a `mutationResult` did to the queue. */
+export interface ResultEffects {
+  completed: MutationCompletion[];
+  messages: ClientMessage[];
+  /** A re-send (after `OUTCOME_UNKNOWN`) or a maintenance probe waits: call `resendDue` then. */
+  resendAfterMs?: number;
+  /** Refused with `MAINTENANCE`: the server's message, the queue now holds. */
+  maintenance?: string;
+  /** The probe passed the server's gate: maintenance is over and the held mutations are sent. */
+  released?: boolean;
 }
 
 /** A mutation that is over, from the caller's point of view. */
@@ -52,9 +80,15 @@ export type MutationCompletion =
  * `OUTCOME_UNKNOWN` answer is not a failure: the mutation stays pending and is re-sent with the
  * same requestId after a backoff (the caller runs the timer, see `resendDue`), with no bound:
  * the server answers for real once it can reach its database.
+ *
+ * `MAINTENANCE` is no failure either, only "not yet": the mutation is held, the queue holds
+ * every later one too (so they land in call order), and all are sent when maintenance ends:
+ * `release` (the server said so, or a new connection's first frame did), or when a probe, the
+ * first held mutation re-sent after a backoff, gets any other answer.
  */
 export class MutationQueue {
   private readonly entries = new Map<string, Entry>();
+  private hold: Hold | null = null;
   private pingsSent = 0;
   private pongsReceived = 0;
   private readonly now: () => number;
@@ -77,11 +111,41 @@ export class MutationQueue {
     this.maxResendDelayMs = options.resend?.maxDelayMs ?? 10_000;
   }
 
-  /** Records a mutation and returns the message that sends it (send it only if connected). */
-  enqueue(name: string, args: WireValue): { requestId: string; message: ClientMessage } {
+  /**
+   * Records a mutation and returns the message that sends it (send it only if connected), or,
+   * while maintenance holds the queue, none, and when the probe falls due (`resendAfterMs`).
+   */
+  enqueue(
+    name: string,
+    args: WireValue,
+  ): { requestId: string; message: ClientMessage | null; resendAfterMs?: number } {
     const requestId = this.newRequestId();
+    if (this.hold) {
+      this.entries.set(requestId, { state: "held", requestId, name, args, unknownOutcomes: 0 });
+      return { requestId, message: null, resendAfterMs: Math.max(0, this.hold.resendAt - this.now()) };
+    }
     this.entries.set(requestId, { state: "unanswered", requestId, name, args, unknownOutcomes: 0 });
     return { requestId, message: this.mutateMessage(requestId, name, args) };
+  }
+
+  /** Whether maintenance holds the queue. */
+  get isHeld(): boolean {
+    return this.hold !== null;
+  }
+
+  /** The server says the namespace is in maintenance: hold mutations made from now on. */
+  holdForMaintenance(): void {
+    this.hold ??= { refusals: 0, resendAt: this.now() + this.minResendDelayMs, probe: null };
+  }
+
+  /** Maintenance is over: every held mutation is sent, in call order. */
+  release(): ClientMessage[] {
+    this.hold = null;
+    const messages: ClientMessage[] = [];
+    for (const entry of this.entries.values()) {
+      if (entry.state === "held") messages.push(this.resend(entry));
+    }
+    return messages;
   }
 
   /**
@@ -95,14 +159,21 @@ export class MutationQueue {
     this.pingsSent = 0;
     this.pongsReceived = 0;
     const messages: ClientMessage[] = [];
-    let needsBarrier = false;
+    // Under a hold nothing is sent: the new connection's first frame says whether maintenance
+    // is still on (`release` if not), and the ping makes sure there is a first frame.
+    let needsBarrier = this.hold !== null;
+    if (this.hold) this.hold.probe = null;
     for (const entry of this.entries.values()) {
       switch (entry.state) {
         case "unanswered":
-          messages.push(this.mutateMessage(entry.requestId, entry.name, entry.args));
+          if (this.hold) this.entries.set(entry.requestId, { ...entry, state: "held" });
+          else messages.push(this.mutateMessage(entry.requestId, entry.name, entry.args));
           break;
         case "outcomeUnknown":
-          messages.push(this.resend(entry));
+          if (this.hold) this.entries.set(entry.requestId, { ...toUnanswered(entry), state: "held" });
+          else messages.push(this.resend(entry));
+          break;
+        case "held":
           break;
         case "committed":
           entry.barrier = this.pingsSent + 1;
@@ -119,15 +190,39 @@ export class MutationQueue {
   /**
    * A `mutationResult`. `appliedVersion` is the highest transition version the client holds:
    * if it already reaches the commit, the mutation completes at once. `OUTCOME_UNKNOWN` leaves
-   * it pending: `resendAfterMs` says when `resendDue` will have it to re-send.
+   * it pending: `resendAfterMs` says when `resendDue` will have it to re-send. `MAINTENANCE`
+   * holds it and the queue (`maintenance` carries the server's message); any other answer to a
+   * probe releases the hold (`released`, with the held mutations' messages).
    */
-  onResult(
-    message: MutationResultMessage,
-    appliedVersion: number,
-  ): { completed: MutationCompletion[]; messages: ClientMessage[]; resendAfterMs?: number } {
+  onResult(message: MutationResultMessage, appliedVersion: number): ResultEffects {
     const entry = this.entries.get(message.requestId);
     // An answer to a request already answered (a resend racing the first reply): ignore it.
     if (entry?.state !== "unanswered") return { completed: [], messages: [] };
+    const probe = this.hold !== null && this.hold.probe === entry.requestId;
+    if (!message.ok && message.error.code === "MAINTENANCE") {
+      this.entries.set(entry.requestId, { ...entry, state: "held" });
+      // Only a refused probe backs off: others were merely sent before the hold began.
+      if (!this.hold) this.holdForMaintenance();
+      else if (probe) {
+        this.hold.refusals++;
+        this.hold.resendAt =
+          this.now() + Math.min(this.maxResendDelayMs, this.minResendDelayMs * 2 ** this.hold.refusals);
+        this.hold.probe = null;
+      }
+      const resendAfterMs = Math.max(0, (this.hold as Hold).resendAt - this.now());
+      return { completed: [], messages: [], resendAfterMs, maintenance: message.error.message };
+    }
+    const effects = this.settleResult(entry, message, appliedVersion);
+    // Any other answer means the probe passed the server's gate.
+    if (!probe) return effects;
+    return { ...effects, messages: [...effects.messages, ...this.release()], released: true };
+  }
+
+  private settleResult(
+    entry: Extract<Entry, { state: "unanswered" }>,
+    message: MutationResultMessage,
+    appliedVersion: number,
+  ): ResultEffects {
     if (!message.ok && message.error.code === "OUTCOME_UNKNOWN") {
       const delay = Math.min(this.maxResendDelayMs, this.minResendDelayMs * 2 ** entry.unknownOutcomes);
       this.entries.set(message.requestId, {
@@ -176,12 +271,24 @@ export class MutationQueue {
     const now = this.now();
     const messages: ClientMessage[] = [];
     let next: number | undefined;
+    // Under a hold, the first held mutation is the probe, once it is due and none is in flight.
+    let probeDue = this.hold !== null && this.hold.probe === null;
     for (const entry of this.entries.values()) {
       switch (entry.state) {
         case "outcomeUnknown":
           if (entry.resendAt <= now) messages.push(this.resend(entry));
           else next = Math.min(next ?? entry.resendAt, entry.resendAt);
           break;
+        case "held": {
+          const hold = this.hold;
+          if (!probeDue || !hold) break;
+          probeDue = false;
+          if (hold.resendAt <= now) {
+            hold.probe = entry.requestId;
+            messages.push(this.resend(entry));
+          } else next = Math.min(next ?? hold.resendAt, hold.resendAt);
+          break;
+        }
         case "unanswered":
         case "committed":
           break;
@@ -216,6 +323,7 @@ export class MutationQueue {
       (requestId): MutationCompletion => ({ requestId, ok: false, error }),
     );
     this.entries.clear();
+    this.hold = null;
     return failed;
   }
 
@@ -235,10 +343,10 @@ export class MutationQueue {
   }
 
   /** Back to unanswered, keeping its place in call order, and the frame that re-sends it. */
-  private resend(entry: Extract<Entry, { state: "outcomeUnknown" }>): ClientMessage {
-    const { requestId, name, args, unknownOutcomes } = entry;
-    this.entries.set(requestId, { state: "unanswered", requestId, name, args, unknownOutcomes });
-    return this.mutateMessage(requestId, name, args);
+  private resend(entry: Extract<Entry, { state: "outcomeUnknown" | "held" }>): ClientMessage {
+    const unanswered = toUnanswered(entry);
+    this.entries.set(entry.requestId, unanswered);
+    return this.mutateMessage(unanswered.requestId, unanswered.name, unanswered.args);
   }
 
   private ping(): ClientMessage {
@@ -263,4 +371,11 @@ export class MutationQueue {
     }
     return completed;
   }
+}
+
+function toUnanswered(
+  entry: Extract<Entry, { state: "outcomeUnknown" | "held" }>,
+): Extract<Entry, { state: "unanswered" }> {
+  const { requestId, name, args, unknownOutcomes } = entry;
+  return { state: "unanswered", requestId, name, args, unknownOutcomes };
 }

@@ -22,6 +22,13 @@ export interface SyncEffects {
    * ms (a timer already set to fire sooner can stay; `resendDue` says when the next is due).
    */
   resendAfterMs: number | null;
+  /** `maintenance` changed: notify its listeners. */
+  maintenanceChanged: boolean;
+}
+
+/** The namespace is in maintenance: writes wait; `message` is the server's, for a banner. */
+export interface Maintenance {
+  readonly message: string;
 }
 
 const noEffects = (): SyncEffects => ({
@@ -31,6 +38,7 @@ const noEffects = (): SyncEffects => ({
   reconnect: false,
   errors: [],
   resendAfterMs: null,
+  maintenanceChanged: false,
 });
 
 /**
@@ -44,6 +52,9 @@ export class SyncEngine {
   readonly mutations: MutationQueue;
   private readonly optimistic: OptimisticUpdates;
   private connected = false;
+  private shownMaintenance: Maintenance | null = null;
+  /** A connection opened under maintenance: its first frame says whether it is still on. */
+  private awaitingFirstFrame = false;
 
   constructor(
     options: {
@@ -66,6 +77,11 @@ export class SyncEngine {
 
   get isConnected(): boolean {
     return this.connected;
+  }
+
+  /** Null unless the namespace is in maintenance (mutations then wait in the queue). */
+  get maintenance(): Maintenance | null {
+    return this.shownMaintenance;
   }
 
   /** The result to show for a query token: the server's, with pending optimistic updates. */
@@ -91,18 +107,21 @@ export class SyncEngine {
     args: unknown,
     optimisticUpdate?: (localStore: OptimisticLocalStore) => void,
   ): { requestId: string } & SyncEffects {
-    const { requestId, message } = this.mutations.enqueue(name, toWire(args));
+    const { requestId, message, resendAfterMs } = this.mutations.enqueue(name, toWire(args));
     const effects = noEffects();
     if (optimisticUpdate) {
       this.optimistic.add(requestId, optimisticUpdate);
       effects.changed = this.recompute();
     }
-    effects.messages = this.outgoing([message]);
+    // Under maintenance it is held (no message): the probe timer decides when to try again.
+    effects.messages = this.outgoing(message ? [message] : []);
+    effects.resendAfterMs = resendAfterMs ?? null;
     return { requestId, ...effects };
   }
 
   onOpen(): SyncEffects {
     this.connected = true;
+    this.awaitingFirstFrame = this.mutations.isHeld;
     const effects = noEffects();
     effects.messages = [
       ...this.subscriptions.messagesForReconnect(),
@@ -140,6 +159,11 @@ export class SyncEngine {
 
   receive(message: ServerMessage): SyncEffects {
     const effects = noEffects();
+    // While maintenance is on, a new connection's first frame says so; any other first frame
+    // means it ended while this client was away.
+    const ended = this.awaitingFirstFrame && message.type !== "maintenance";
+    this.awaitingFirstFrame = false;
+    const released = ended ? this.endMaintenance(effects) : [];
     switch (message.type) {
       case "transition": {
         const outcome = this.subscriptions.onTransition(message);
@@ -165,14 +189,32 @@ export class SyncEngine {
       case "mutationResult": {
         // With no queries there is nothing the write must show up in: it is complete.
         const held = this.subscriptions.size === 0 ? Number.POSITIVE_INFINITY : this.subscriptions.version;
-        // OUTCOME_UNKNOWN completes nothing: the mutation (and its optimistic layer) stays.
-        const { completed, messages, resendAfterMs } = this.mutations.onResult(message, held);
-        effects.completed = completed;
-        effects.messages = this.outgoing(messages);
-        effects.changed = this.settle(completed);
-        effects.resendAfterMs = resendAfterMs ?? null;
+        // OUTCOME_UNKNOWN and MAINTENANCE complete nothing: the mutation (and its optimistic
+        // layer) stays, to be re-sent.
+        const result = this.mutations.onResult(message, held);
+        effects.completed = result.completed;
+        effects.messages = this.outgoing(result.messages);
+        effects.changed = this.settle(result.completed);
+        effects.resendAfterMs = result.resendAfterMs ?? null;
+        if (result.maintenance !== undefined) this.showMaintenance(result.maintenance, effects);
+        if (result.released) this.endMaintenance(effects);
         break;
       }
+      case "maintenance": {
+        if (message.on) {
+          this.mutations.holdForMaintenance();
+          this.showMaintenance(message.message, effects);
+        } else {
+          effects.messages = this.outgoing(this.endMaintenance(effects));
+        }
+        break;
+      }
+      case "auth":
+        // The client's `TokenAuth` follows it; the queries it re-ran arrived as a transition.
+        break;
+      case "heartbeatAck":
+        // Only says the socket is alive: the client's `Heartbeat` heard it.
+        break;
       case "pong": {
         effects.completed = this.mutations.onPong();
         effects.changed = this.settle(effects.completed);
@@ -194,11 +236,27 @@ export class SyncEngine {
       default:
         message satisfies never;
     }
+    if (released.length > 0) effects.messages = [...this.outgoing(released), ...effects.messages];
     return effects;
   }
 
   get pendingMutations(): number {
     return this.mutations.pendingCount;
+  }
+
+  private showMaintenance(message: string, effects: SyncEffects): void {
+    if (this.shownMaintenance?.message === message) return;
+    this.shownMaintenance = { message };
+    effects.maintenanceChanged = true;
+  }
+
+  /** Maintenance is over: returns the held mutations' messages, in call order, to send. */
+  private endMaintenance(effects: SyncEffects): ClientMessage[] {
+    if (this.shownMaintenance) {
+      this.shownMaintenance = null;
+      effects.maintenanceChanged = true;
+    }
+    return this.mutations.release();
   }
 
   private outgoing(messages: ClientMessage[]): ClientMessage[] {

@@ -2,6 +2,8 @@ import type { PaginationOptions } from "@orrery/protocol";
 import {
   type ClientMessage,
   encodeServerMessage,
+  HEARTBEAT_REQUEST,
+  HEARTBEAT_RESPONSE,
   hashResult,
   parseClientMessage,
   type QueryUpdate,
@@ -61,7 +63,11 @@ class FakeCloseEvent extends Event {
 export class FakeConnection {
   readonly received: ClientMessage[] = [];
 
-  constructor(private readonly socket: FakeSocket) {}
+  constructor(
+    private readonly socket: FakeSocket,
+    /** The subprotocols the client offered at the upgrade. */
+    readonly protocols: readonly string[],
+  ) {}
 
   /** Sends a message; a transition's updates get a hash when they have none. */
   send(message: FakeServerMessage): void {
@@ -103,20 +109,30 @@ class FakeSocket extends EventTarget {
   constructor(
     readonly url: string,
     private readonly server: FakeServer,
+    protocols: string | string[] | undefined,
   ) {
     super();
-    this.connection = new FakeConnection(this);
+    this.connection = new FakeConnection(this, protocols === undefined ? [] : [protocols].flat());
     server.connections.push(this.connection);
     setTimeout(() => {
       if (this.readyState !== CONNECTING) return;
-      if (server.refuse) return this.serverClose();
+      if (server.refuse || server.refuseUpgrade?.(this.connection.protocols)) return this.serverClose();
       this.readyState = OPEN;
       this.dispatchEvent(new Event("open"));
+      // Before any answer to what the client sent on open, as a real server's onConnect frames.
+      server.onConnect?.(this.connection);
     }, 0);
   }
 
   send(data: string): void {
     if (this.readyState !== OPEN) throw new Error("send on a socket that is not open");
+    if (data === HEARTBEAT_REQUEST) {
+      // As the runtime's auto-response does: answered without the server's code.
+      this.server.heartbeats++;
+      if (this.server.answerHeartbeats)
+        queueMicrotask(() => this.readyState === OPEN && this.deliver(HEARTBEAT_RESPONSE));
+      return;
+    }
     const parsed = parseClientMessage(data);
     if (!parsed.ok) throw new Error(`the client sent a bad frame: ${parsed.error.message}`);
     const message = parsed.message;
@@ -148,14 +164,21 @@ export class FakeServer {
   readonly connections: FakeConnection[] = [];
   /** While true, new connections are refused (the client is offline). */
   refuse = false;
+  /** Heartbeats the clients sent; answered while `answerHeartbeats` (false: a dead socket). */
+  heartbeats = 0;
+  answerHeartbeats = true;
+  /** When it says so, an upgrade is refused (as a 401 is: the client sees only a close). */
+  refuseUpgrade: ((protocols: readonly string[]) => boolean) | undefined;
+  /** Runs when a connection opens; what it sends arrives before any answer to the client. */
+  onConnect: ((connection: FakeConnection) => void) | undefined;
   /** Runs for every message a client sends. */
   onMessage: ((message: ClientMessage, connection: FakeConnection) => void) | undefined;
   readonly urls: string[] = [];
 
   readonly WebSocket: WebSocketConstructor = ((server: FakeServer) =>
     class extends FakeSocket {
-      constructor(url: string) {
-        super(url, server);
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, server, protocols);
         server.urls.push(url);
       }
     })(this);

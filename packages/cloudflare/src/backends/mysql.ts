@@ -1,8 +1,9 @@
-import { createHyperdrive, fromMysql2, type HyperdriveLike } from "@orrery/hyperdrive";
+import { fromMysql2 } from "@orrery/hyperdrive";
 import { createMysqlGlobalCtxDb } from "@orrery/hyperdrive/global";
 import mysql2 from "mysql2/promise";
 import type { GlobalBackendFactory } from "./global-backend";
 import { CONNECT_TIMEOUT_SECONDS, type HyperdriveBackendOptions, hyperdriveFactory } from "./hyperdrive";
+import { hyperdriveConnectionOf } from "./local-database";
 
 export type { GlobalMigrationsJournal, HyperdriveBackendOptions } from "./hyperdrive";
 
@@ -21,8 +22,7 @@ export function mysql({
     binding,
     async (env, bindingName, schema) => {
       // The binding's parts, not its URL: the URL's query (e.g. `ssl-mode`) is not a mysql2 option.
-      const hyperdrive = env[bindingName] as HyperdriveLike | undefined;
-      const { host, port, user, password, database } = createHyperdrive(hyperdrive, { bindingName });
+      const { host, port, user, password, database } = hyperdriveConnectionOf(env, bindingName);
       // disableEval: workerd forbids code generation, which mysql2's row parsers use by default.
       // mysql2 keeps its default FOUND_ROWS flag, which the OCC guard needs (checked on build).
       const pool = mysql2.createPool({

@@ -1,4 +1,4 @@
-import { createHyperdrive, fromPostgresJs, type HyperdriveLike } from "@orrery/hyperdrive";
+import { fromPostgresJs } from "@orrery/hyperdrive";
 import { createPostgresGlobalCtxDb } from "@orrery/hyperdrive/global";
 import postgresJs from "postgres";
 import type { GlobalBackendFactory } from "./global-backend";
@@ -8,6 +8,7 @@ import {
   hyperdriveFactory,
   IDLE_TIMEOUT_SECONDS,
 } from "./hyperdrive";
+import { hyperdriveConnectionOf } from "./local-database";
 import { postgresSocket } from "./postgres-socket";
 
 export type { GlobalMigrationsJournal, HyperdriveBackendOptions } from "./hyperdrive";
@@ -27,9 +28,7 @@ export function postgres({
     "postgres",
     binding,
     async (env, bindingName, schema) => {
-      const { connectionString } = createHyperdrive(env[bindingName] as HyperdriveLike | undefined, {
-        bindingName,
-      });
+      const { connectionString } = hyperdriveConnectionOf(env, bindingName);
       // No `dispose`: postgres.js's `sql.end()` inside workerd rejects unhandled ("Stream was
       // cancelled."); a dropped client's sockets are already dead, and it is garbage then.
       const options: postgresJs.Options<Record<string, never>> & { socket: typeof postgresSocket } = {

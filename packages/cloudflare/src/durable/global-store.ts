@@ -1,14 +1,27 @@
-import { fromWire, toWire, type WireValue } from "@orrery/protocol";
+import {
+  encodeServerMessage,
+  fromWire,
+  HEARTBEAT_REQUEST,
+  HEARTBEAT_RESPONSE,
+  OrreryError,
+  toWire,
+  type WireValue,
+} from "@orrery/protocol";
 import type { SchemaDefinition } from "@orrery/schema";
 import type { Identity } from "@orrery/store";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
+import { verifierIn } from "../auth/token-verifier";
 import type { OrreryConfig, WorkerEnv } from "../options";
 import { applySeed } from "./apply-seed";
 import { type CallResult, errorResult } from "./call-result";
 import { type Attachment, ConnectionStateStore } from "./connection-state-store";
+import { consumeMessage } from "./consume-message";
+import { CRON_REGISTRY_NAME, CronRegistry, fanOutCrons } from "./cron-registry";
+import { globalStoreFor } from "./global-store-stub";
 import { IDENTITY_HEADER, readIdentityHeader } from "./identity-header";
+import type { MaintenanceState } from "./maintenance-flag";
 import { type HttpRequestKey, mutateOptionsOf } from "./request-key";
 import { type Runtime, startRuntime } from "./runtime";
 
@@ -24,6 +37,20 @@ export interface GlobalStoreRpc {
   migrate(): Promise<{ migrations: number }>;
   /** Upserts seeded rows by their stable `_id` in one mutation (the admin seed route). */
   seed(body: WireValue): Promise<CallResult>;
+  /** Reads the namespace's maintenance mode, or turns it on or off (the admin maintenance route). */
+  maintenance(change?: { on: boolean; message?: string }): Promise<MaintenanceState>;
+  /** Runs the consumer mutation `name` for an outbox message (the worker's queue handler). */
+  consume(name: string, envelope: WireValue): Promise<CallResult>;
+  /** Plans this deploy's crons in the namespace (the Cron Trigger's fan-out); returns their version. */
+  syncCrons(): Promise<string>;
+  /** The cron registry instance only: records that `namespace` runs crons of `version`. */
+  registerCrons(namespace: string, version: string): Promise<void>;
+  /** The cron registry instance only: syncs up to `limit` namespaces whose crons are not at `version`. */
+  fanOutCrons(
+    version: string,
+    pinned: readonly string[],
+    limit: number,
+  ): Promise<{ synced: string[]; failed: string[] }>;
   fetch(request: Request): Promise<Response>;
 }
 
@@ -47,6 +74,9 @@ export function globalStoreClass<S extends SchemaDefinition>(config: OrreryConfi
 
     constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
       super(ctx, env);
+      // Heartbeats are answered by the runtime: an idle client keeps its socket (and proxies
+      // between) alive without waking the object from hibernation (docs/protocol.md).
+      ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_REQUEST, HEARTBEAT_RESPONSE));
       void ctx.blockConcurrencyWhile(() => this.migrate().then(() => undefined));
     }
 
@@ -58,8 +88,15 @@ export function globalStoreClass<S extends SchemaDefinition>(config: OrreryConfi
 
     override async onConnect(connection: Connection, context: ConnectionContext): Promise<void> {
       this.openConnections.set(connection.id, connection as Connection<Attachment>);
-      const { sync } = await this.getRuntime();
-      sync.connect(connection.id, null, readIdentityHeader(context.request.headers.get(IDENTITY_HEADER)));
+      const { sync, maintenance } = await this.getRuntime();
+      const verified = readIdentityHeader(context.request.headers.get(IDENTITY_HEADER));
+      sync.connect(connection.id, null, verified?.identity ?? null, verified?.expiresAt ?? null);
+      // Before the upgrade is answered, so it is the connection's first frame: a client that
+      // reconnects learns from any other first frame that maintenance ended while it was away.
+      if (maintenance.state.on) connection.send(encodeServerMessage(maintenance.message()));
+      // A token at the upgrade: the client hears whose connection this is before any result.
+      if (verified)
+        connection.send(encodeServerMessage({ type: "auth", subject: verified.identity.subject }));
     }
 
     override async onMessage(connection: Connection, message: WSMessage): Promise<void> {
@@ -125,6 +162,51 @@ export function globalStoreClass<S extends SchemaDefinition>(config: OrreryConfi
       return found;
     }
 
+    /**
+     * Turning it on refuses every mutation and action from the next call on, then waits until
+     * those admitted before have committed (they are queued in the store's lane ahead of this
+     * one), so once it answers, no write of the namespace is still to land. Every connection is
+     * told when it turns or its message changes. Seeds and migrations do not ask the flag.
+     */
+    async maintenance(change?: { on: boolean; message?: string }): Promise<MaintenanceState> {
+      const { maintenance, store } = await this.getRuntime();
+      if (change) {
+        const changed = maintenance.set(change.on, change.message);
+        await store.exclusive(async () => undefined);
+        if (changed) this.broadcast(encodeServerMessage(maintenance.message()));
+      }
+      return maintenance.state;
+    }
+
+    /** The alarm: due jobs, the home outbox's relay, pruning (`background-work.ts`). */
+    override async onAlarm(): Promise<void> {
+      const { background } = await this.getRuntime();
+      await background.work.alarm();
+    }
+
+    async consume(name: string, envelope: WireValue): Promise<CallResult> {
+      return consumeMessage(await this.getRuntime(), name, envelope);
+    }
+
+    async syncCrons(): Promise<string> {
+      return (await this.getRuntime()).background.syncCrons();
+    }
+
+    async registerCrons(namespace: string, version: string): Promise<void> {
+      await new CronRegistry(this.ctx.storage).record(namespace, version);
+    }
+
+    async fanOutCrons(version: string, pinned: readonly string[], limit: number) {
+      const env = this.env as unknown as WorkerEnv;
+      return fanOutCrons(
+        new CronRegistry(this.ctx.storage),
+        (namespace) => globalStoreFor(env, config.globalStoreBinding, namespace).syncCrons(),
+        version,
+        pinned,
+        limit,
+      );
+    }
+
     private getRuntime(): Promise<Runtime<S>> {
       this.runtime ??= this.startRuntime().catch((error: unknown) => {
         // A failed start (e.g. a misconfigured backend) is retried on the next use.
@@ -135,12 +217,19 @@ export function globalStoreClass<S extends SchemaDefinition>(config: OrreryConfi
     }
 
     private async startRuntime(): Promise<Runtime<S>> {
+      if (this.name === CRON_REGISTRY_NAME)
+        throw new OrreryError(
+          "INVALID_ARGUMENT",
+          `the namespace "${CRON_REGISTRY_NAME}" is reserved by Orrery`,
+        );
       const runtime = await startRuntime({
+        config,
         app: config.app,
         namespace: this.name,
         storage: this.ctx.storage,
         env: this.env as unknown as WorkerEnv,
         globalBackend: config.globalBackend,
+        ...(config.auth ? { verifyToken: verifierIn(config.auth, this.env as unknown as WorkerEnv) } : {}),
         transport: {
           send: (connectionId, frame) => this.connectionById(connectionId)?.send(frame),
           saveState: (connectionId, state) => {

@@ -1,6 +1,9 @@
 import { errorBody, MAX_FRAME_BYTES, MAX_ID_LENGTH, statusOf, type WireValue } from "@orrery/protocol";
 import type { SchemaDefinition } from "@orrery/schema";
+import type { Identity } from "@orrery/store";
 import { Hono } from "hono";
+import { identifyCaller } from "../auth/identify";
+import { refusalResponse } from "../auth/refusal-response";
 import { globalStoreFor } from "../durable/global-store-stub";
 import type { OrreryConfig, WorkerEnv } from "../options";
 import { readBodyUpTo } from "./read-body";
@@ -12,6 +15,11 @@ type KindPath = keyof typeof KIND_OF_PATH;
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 /** The anonymous client's lasting id, which scopes its idempotency keys (the client library sends it). */
 export const CLIENT_ID_HEADER = "Orrery-Client-Id";
+/**
+ * `Retry-After` on a `MAINTENANCE` answer: how long a caller waits before it asks again. A
+ * maintenance window has no known end, so this is a polling interval, not a promise.
+ */
+export const MAINTENANCE_RETRY_AFTER_SECONDS = 30;
 
 /**
  * `POST <base>/:namespace/{queries|mutations|actions}/:name` with JSON arguments, answering
@@ -35,6 +43,13 @@ export const functionRoutes = <S extends SchemaDefinition>(config: OrreryConfig<
       );
     }
     const kind = KIND_OF_PATH[kindPath as KindPath];
+    // First: a caller whose token is refused is told so, whatever else is wrong with the call.
+    let identity: Identity | null;
+    try {
+      identity = (await identifyCaller(config, c.req.raw, c.env))?.identity ?? null;
+    } catch (error) {
+      return refusalResponse(error);
+    }
     const idempotencyKey = c.req.header(IDEMPOTENCY_KEY_HEADER);
     const clientId = c.req.header(CLIENT_ID_HEADER);
     for (const [header, value] of [
@@ -75,7 +90,6 @@ export const functionRoutes = <S extends SchemaDefinition>(config: OrreryConfig<
     if (args === null || typeof args !== "object" || Array.isArray(args)) {
       return c.json(errorBody("BAD_REQUEST", "the request body must be a JSON object of arguments"), 400);
     }
-    const identity = await config.app.identify(c.req.raw);
     // A query has no effect to repeat, so its key is simply not used.
     const requestId = kind === "mutation" ? idempotencyKey : undefined;
     if (requestId !== undefined && identity === null && clientId === undefined) {
@@ -98,7 +112,13 @@ export const functionRoutes = <S extends SchemaDefinition>(config: OrreryConfig<
       requestId === undefined ? {} : { requestId, ...(clientId === undefined ? {} : { clientId }) },
     );
     if (!result.ok)
-      return c.json(errorBody(result.error.code, result.error.message), statusOf(result.error.code));
+      return c.json(
+        errorBody(result.error.code, result.error.message),
+        statusOf(result.error.code),
+        result.error.code === "MAINTENANCE"
+          ? { "Retry-After": String(MAINTENANCE_RETRY_AFTER_SECONDS) }
+          : undefined,
+      );
     return c.json(
       result.commitVersion === undefined
         ? { value: result.value }

@@ -94,11 +94,18 @@ export function isConnectionError(error: unknown): boolean {
  */
 const NOT_CONNECTED_CODES = new Set([
   "CONNECT_TIMEOUT",
+  // @orrery/cloudflare's workerd socket for postgres.js: the TCP connection never opened.
+  "CONNECT_FAILED",
   "ECONNREFUSED",
   "ENOTFOUND",
   "EHOSTUNREACH",
   "ENETUNREACH",
   "EAI_AGAIN",
+  // Postgres refusing the session at startup, before any statement: "the database system is
+  // shutting down / starting up" (57P03), a connection it could not establish or rejected.
+  "57P03",
+  "08001",
+  "08004",
 ]);
 
 export function isNotConnected(error: unknown): boolean {

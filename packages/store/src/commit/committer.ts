@@ -3,6 +3,8 @@ import { SYSTEM_TABLES } from "@orrery/schema";
 import { operationOf, type PendingWrite } from "../db/pending-writes";
 import type { SchemaInfo, TableInfo } from "../db/table-info";
 import { TableReader } from "../db/table-reader";
+import type { OutboxMessage } from "../outbox/outbox-message";
+import { OutboxTable } from "../outbox/outbox-table";
 import type { WriteSet } from "../reactivity/read-write-sets";
 import { GuardFailedError, NotSentError, type SqlExec } from "../sql/sql-exec";
 import type { CommitLog } from "./commit-log";
@@ -30,6 +32,17 @@ export interface CommitInput {
     readonly requestId: string;
     readonly fingerprint?: string;
   } | null;
+  /**
+   * Outbox messages published by the mutation, written in the same commit: beside the
+   * `.global()` writes in the external transaction when there are any, else in the home batch.
+   */
+  readonly messages?: readonly OutboxMessage[];
+}
+
+/** What a commit made: its version, and how many messages it left in the home outbox. */
+export interface CommitResult {
+  readonly version: number;
+  readonly homeMessages: number;
 }
 
 /** A commit that an earlier failure left half done, finished by {@link Committer.settle}. */
@@ -64,6 +77,8 @@ export interface CommitterOptions {
 export class Committer {
   private readonly pendingLog: PendingCommitLog;
   private readonly markers: CommitMarkers | null;
+  private readonly homeOutbox: OutboxTable;
+  private readonly globalOutbox: OutboxTable | null;
   /** The version of the last commit, as the home engine's counter holds it. */
   version = 0;
   /** An intent whose outcome is not settled yet: nothing may commit until it is. */
@@ -71,10 +86,10 @@ export class Committer {
 
   constructor(private readonly options: CommitterOptions) {
     this.pendingLog = new PendingCommitLog(options.home, options.namespace);
-    this.markers =
-      options.global && options.global !== options.home
-        ? new CommitMarkers(options.global, options.namespace)
-        : null;
+    const external = options.global && options.global !== options.home ? options.global : null;
+    this.markers = external ? new CommitMarkers(external, options.namespace) : null;
+    this.homeOutbox = new OutboxTable(options.home, "home");
+    this.globalOutbox = external ? new OutboxTable(external, "global") : null;
   }
 
   async load(): Promise<void> {
@@ -142,8 +157,8 @@ export class Committer {
     };
   }
 
-  /** Commits the writes as the next version and returns it; throws WriteConflict on a missed guard. */
-  async commit(input: CommitInput): Promise<number> {
+  /** Commits the writes as the next version; throws WriteConflict on a missed guard. */
+  async commit(input: CommitInput): Promise<CommitResult> {
     const { schema, namespace, home: homeExec } = this.options;
     const version = this.version + 1;
     const batches = planWrites(schema, input.writes, this.options.execFor, namespace);
@@ -175,10 +190,18 @@ export class Committer {
 
     const [external, ...more] = [...batches.values()];
     if (more.length > 0) throw new Error("a commit spans at most the home engine and one external engine");
+    const messages = input.messages ?? [];
+    if (messages.length > 0) {
+      // The message lands exactly when the writes it describes do: in their transaction.
+      const [batch, outbox] = external ? [external, this.globalOutbox!] : [home, this.homeOutbox];
+      const inserts = outbox.insertStatements(namespace, version, messages, committedAt);
+      batch.statements.push(...inserts);
+      batch.sources.push(...inserts.map(() => null));
+    }
     if (external) await this.commitAcrossEngines(home, external, version, input);
     else await this.run(home);
     this.version = version;
-    return version;
+    return { version, homeMessages: external ? 0 : messages.length };
   }
 
   private async commitAcrossEngines(

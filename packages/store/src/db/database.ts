@@ -17,13 +17,23 @@ import type { Doc } from "./document";
 import type { PendingWrites } from "./pending-writes";
 import { type QueryInitializer, TableQuery } from "./query";
 import { collectIdReferences } from "./references";
+import { JOBS_TABLE, type SystemSchema } from "./system-schema";
 import { BY_ID, type TableInfo } from "./table-info";
 import type { TableReader } from "./table-reader";
 
-export interface DatabaseReader<S extends SchemaDefinition> {
+/** Reads of one schema's tables. */
+export interface TableReaderOf<S extends SchemaDefinition> {
   /** The document with this id in `table`, or null. Ids are plain ULIDs, so the table is named. */
   get<T extends TableNamesOf<S>>(table: T, id: Id<T>): Promise<DocOf<S, T> | null>;
   query<T extends TableNamesOf<S>>(table: T): QueryInitializer<DocOf<S, T>, IndexNamesOf<S, T>>;
+}
+
+export interface DatabaseReader<S extends SchemaDefinition> extends TableReaderOf<S> {
+  /**
+   * The store's own tables, read like the app's (and live in a query): `_orrery_jobs`, the
+   * scheduler's jobs. Only the store writes them.
+   */
+  readonly system: TableReaderOf<SystemSchema>;
 }
 
 export interface DatabaseWriter<S extends SchemaDefinition> extends DatabaseReader<S> {
@@ -45,6 +55,7 @@ export interface DatabaseWriter<S extends SchemaDefinition> extends DatabaseRead
 const SYSTEM_FIELD = /^_/;
 
 const INSERT_WITH_ID = Symbol("insertWithId");
+const SYSTEM_ACCESS = Symbol("systemAccess");
 
 export class Database<S extends SchemaDefinition> implements DatabaseWriter<S> {
   private readonly validators = new Map<string, ObjectValidator>();
@@ -54,7 +65,31 @@ export class Database<S extends SchemaDefinition> implements DatabaseWriter<S> {
     private readonly readLog: ReadRange[],
     private readonly pending: PendingWrites | null,
     private readonly now: () => number,
+    /** Whether this db may write the store's own tables (the scheduler's view, never a function's). */
+    private readonly systemWrites = false,
   ) {}
+
+  get system(): TableReaderOf<SystemSchema> {
+    const table = (name: string) => {
+      const info = this.reader.schema.table(name);
+      if (!info.isSystem) {
+        throw new OrreryError(
+          "INVALID_ARGUMENT",
+          `db.system reads the store's own tables (${JOBS_TABLE}); "${name}" is an app table: use db.query`,
+        );
+      }
+      return name as never;
+    };
+    return {
+      get: (name, id) => this.get(table(name), id as never) as never,
+      query: (name) => this.query(table(name)) as never,
+    };
+  }
+
+  /** The same attempt, allowed to write the store's own tables; see {@link systemWriter}. */
+  [SYSTEM_ACCESS](): Database<SystemSchema> {
+    return new Database<SystemSchema>(this.reader, this.readLog, this.pending, this.now, true);
+  }
 
   async get<T extends TableNamesOf<S>>(tableName: T, id: Id<T>): Promise<DocOf<S, T> | null> {
     const table = this.reader.schema.table(tableName);
@@ -157,7 +192,16 @@ export class Database<S extends SchemaDefinition> implements DatabaseWriter<S> {
     if (!this.pending) {
       throw new OrreryError("FORBIDDEN", `${operation}: queries are read-only; write from a mutation`);
     }
-    return this.reader.schema.table(tableName);
+    const table = this.reader.schema.table(tableName);
+    if (table.isSystem !== this.systemWrites) {
+      throw new OrreryError(
+        "FORBIDDEN",
+        table.isSystem
+          ? `${operation} ${tableName}: the store's own table is written by the store (schedule and cancel jobs with ctx.scheduler)`
+          : `${operation} ${tableName}: not a system table`,
+      );
+    }
+    return table;
   }
 
   private async loadForWrite(
@@ -216,6 +260,15 @@ export class Database<S extends SchemaDefinition> implements DatabaseWriter<S> {
     }
     return validator;
   }
+}
+
+/**
+ * The mutation's db, allowed to write the store's own document tables (and only those) in the
+ * same attempt, so a job the scheduler writes commits with the mutation's own writes.
+ */
+export function systemWriter(db: DatabaseWriter<SchemaDefinition>): DatabaseWriter<SystemSchema> {
+  if (!(db instanceof Database)) throw new Error("systemWriter needs the db of a store mutation");
+  return db[SYSTEM_ACCESS]();
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   type ColumnSpec,
   type Engine,
   type SchemaDefinition,
+  SYSTEM_DOCUMENT_TABLES,
   type TableDefinition,
   tableColumns,
   tableIndexes,
@@ -20,6 +21,8 @@ export interface TableInfo {
   readonly name: string;
   readonly definition: TableDefinition;
   readonly isGlobal: boolean;
+  /** One of the store's own document tables (the scheduler's jobs): only the store writes it. */
+  readonly isSystem: boolean;
   readonly columns: readonly ColumnSpec[];
   readonly column: ReadonlyMap<string, ColumnSpec>;
   readonly indexes: ReadonlyMap<string, IndexInfo>;
@@ -28,7 +31,12 @@ export interface TableInfo {
 export const BY_ID = "by_id";
 export const BY_CREATION_TIME = "by_creation_time";
 
-export function describeTable(name: string, definition: TableDefinition, engine: Engine): TableInfo {
+export function describeTable(
+  name: string,
+  definition: TableDefinition,
+  engine: Engine,
+  isSystem = false,
+): TableInfo {
   const columns = tableColumns(definition, engine);
   const column = new Map(columns.map((c) => [c.name, c]));
   const columnOf = (field: string) => {
@@ -43,10 +51,10 @@ export function describeTable(name: string, definition: TableDefinition, engine:
   };
   addIndex(BY_ID, []);
   for (const index of tableIndexes(definition)) addIndex(index.name, index.fields);
-  return { name, definition, isGlobal: definition.isGlobal, columns, column, indexes };
+  return { name, definition, isGlobal: definition.isGlobal, isSystem, columns, column, indexes };
 }
 
-/** Table descriptions for one engine, built once per store. */
+/** Table descriptions for one engine, built once per store: the app's and the store's document tables. */
 export class SchemaInfo {
   private readonly tables = new Map<string, TableInfo>();
 
@@ -57,12 +65,18 @@ export class SchemaInfo {
     for (const [name, definition] of Object.entries(schema.tables)) {
       this.tables.set(name, describeTable(name, definition, engineOf(definition)));
     }
+    for (const [name, definition] of Object.entries(SYSTEM_DOCUMENT_TABLES)) {
+      this.tables.set(name, describeTable(name, definition, engineOf(definition), true));
+    }
   }
 
   table(name: string): TableInfo {
     const info = this.tables.get(name);
     if (!info) {
-      const known = [...this.tables.keys()].join(", ");
+      const known = [...this.tables.values()]
+        .filter((table) => !table.isSystem)
+        .map((table) => table.name)
+        .join(", ");
       throw new UnknownTableError(`unknown table "${name}" (the schema has: ${known})`);
     }
     return info;

@@ -11,6 +11,7 @@ import {
 import type { SchemaDefinition } from "@orrery/schema";
 import type { Auth } from "./auth";
 import type { ActionCtx, OptionalArgs } from "./contexts";
+import type { Scheduler } from "./scheduler-context";
 import type { SqlClient } from "./sql-client";
 
 /** What an action's ctx needs from the runner: the same entry points a caller uses. */
@@ -37,6 +38,7 @@ export class ActionContext<S extends SchemaDefinition, Env> implements ActionCtx
     readonly env: Env,
     readonly auth: Auth,
     private readonly sqlFactory: (() => SqlClient) | undefined,
+    readonly scheduler: Scheduler,
   ) {}
 
   get sql(): SqlClient {

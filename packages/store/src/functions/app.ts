@@ -1,5 +1,6 @@
-import { type FunctionKind, OrreryError } from "@orrery/protocol";
-import type { SchemaDefinition } from "@orrery/schema";
+import { type FunctionKind, functionName, type MutationReference, OrreryError } from "@orrery/protocol";
+import { assertValid, type SchemaDefinition } from "@orrery/schema";
+import type { CronJobs, ResolvedCron } from "../scheduler/cron-jobs";
 import type { Identity } from "./auth";
 import { type AnyFunctionDefinition, type DefinitionOfKind, isFunctionDefinition } from "./definition";
 import { isModulePath, parseFunctionName } from "./function-name";
@@ -14,6 +15,14 @@ export interface AppDefinition<S extends SchemaDefinition, Modules extends AppMo
   readonly schema: S;
   readonly modules: Modules;
   readonly auth?: Authenticate;
+  /** The app's crons (`cronJobs()`, usually the default export of `crons.ts`). */
+  readonly crons?: CronJobs;
+  /**
+   * Outbox topics this app consumes: for each, the mutation that receives each message (in the
+   * namespace that published it, with the message id as its request id). See
+   * docs/scheduler-and-outbox.md.
+   */
+  readonly consumers?: Readonly<Record<string, MutationReference | string>>;
 }
 
 export interface OrreryApp<S extends SchemaDefinition, Modules extends AppModules = AppModules> {
@@ -26,6 +35,12 @@ export interface OrreryApp<S extends SchemaDefinition, Modules extends AppModule
   resolve<K extends FunctionKind>(name: string, expectedKind: K): DefinitionOfKind<S, K>;
   /** The caller of `request` per the app's `auth`; null when the app has none. */
   identify(request: Request): Promise<Identity | null>;
+  /** Every declared cron, its function resolved. */
+  readonly crons: readonly ResolvedCron[];
+  /** The crons that run in `namespace`: the per-namespace ones and those pinned to it. */
+  cronsFor(namespace: string): ResolvedCron[];
+  /** The mutation that consumes `topic`'s messages, if the app declared one. */
+  consumerOf(topic: string): string | undefined;
 }
 
 // `AppApi<typeof app>`, the type of `api`, lives with the function references in @orrery/protocol.
@@ -42,8 +57,10 @@ class App<S extends SchemaDefinition, Modules extends AppModules> implements Orr
   readonly schema: S;
   readonly modules: Modules;
   readonly functionNames: readonly string[];
+  readonly crons: readonly ResolvedCron[];
   private readonly functions = new Map<string, AnyFunctionDefinition<S>>();
   private readonly authenticate: Authenticate | undefined;
+  private readonly consumers: ReadonlyMap<string, string>;
 
   constructor(definition: AppDefinition<S, Modules>) {
     this.schema = definition.schema;
@@ -62,6 +79,34 @@ class App<S extends SchemaDefinition, Modules extends AppModules> implements Orr
       }
     }
     this.functionNames = Object.freeze([...this.functions.keys()].sort());
+    // Checked now, so a cron or consumer naming a missing function fails at startup.
+    this.crons = Object.freeze(
+      (definition.crons?.jobs ?? []).map((cron): ResolvedCron => {
+        const target = this.resolve(cron.functionName);
+        if (target.kind === "query")
+          throw new OrreryError(
+            "INVALID_ARGUMENT",
+            `cron "${cron.name}": "${cron.functionName}" is a query; a cron runs a mutation or an action`,
+          );
+        assertValid(target.args, cron.args ?? {}, `cron "${cron.name}" args`);
+        return { ...cron, kind: target.kind };
+      }),
+    );
+    this.consumers = new Map(
+      Object.entries(definition.consumers ?? {}).map(([topic, ref]) => {
+        const name = functionName(ref);
+        this.resolve(name, "mutation");
+        return [topic, name];
+      }),
+    );
+  }
+
+  cronsFor(namespace: string): ResolvedCron[] {
+    return this.crons.filter((cron) => cron.namespace === undefined || cron.namespace === namespace);
+  }
+
+  consumerOf(topic: string): string | undefined {
+    return this.consumers.get(topic);
   }
 
   resolve(name: string): AnyFunctionDefinition<S>;

@@ -8,6 +8,7 @@ import type {
 import type { SchemaDefinition } from "@orrery/schema";
 import type { DatabaseReader, DatabaseWriter } from "../db/database";
 import type { Auth } from "./auth";
+import type { Outbox, Scheduler } from "./scheduler-context";
 import type { SqlClient } from "./sql-client";
 
 /**
@@ -19,10 +20,16 @@ export interface QueryCtx<S extends SchemaDefinition> {
   readonly auth: Auth;
 }
 
-/** A mutation may be re-run on a write conflict, so it is as deterministic as a query. */
+/**
+ * A mutation may be re-run on a write conflict, so it is as deterministic as a query. What it
+ * schedules and publishes is written in its own commit: nothing when it fails, once when it is
+ * re-run.
+ */
 export interface MutationCtx<S extends SchemaDefinition> {
   readonly db: DatabaseWriter<S>;
   readonly auth: Auth;
+  readonly scheduler: Scheduler;
+  readonly outbox: Outbox;
 }
 
 /** No arguments needed when every field of `Args` is optional (or there are none). */
@@ -52,6 +59,8 @@ export interface ActionCtx<_S extends SchemaDefinition, Env = unknown> {
   runAction(name: string, args?: Record<string, unknown>): Promise<unknown>;
   readonly env: Env;
   readonly auth: Auth;
+  /** Schedules a mutation or an action; each call commits at once. */
+  readonly scheduler: Scheduler;
   /**
    * The external database (Hyperdrive). Reads here are neither deterministic nor reactive:
    * to make external rows live, write a projection of them with `ctx.runMutation`.

@@ -15,12 +15,20 @@ export interface SubscriptionState {
 export interface ConnectionState {
   /** The commit version the connection's results all reflect. */
   version: number;
-  readonly identity: Identity | null;
+  /** Changed by an `authenticate` message, or to null when its token expires. */
+  identity: Identity | null;
+  /** When the identity's token expires (ms since the epoch); absent: it does not. */
+  expiresAt?: number;
   readonly subscriptions: Record<string, SubscriptionState>;
 }
 
-export function newConnectionState(identity: Identity | null): ConnectionState {
-  return { version: 0, identity, subscriptions: {} };
+export function newConnectionState(
+  identity: Identity | null,
+  expiresAt: number | null = null,
+): ConnectionState {
+  return expiresAt === null
+    ? { version: 0, identity, subscriptions: {} }
+    : { version: 0, identity, expiresAt, subscriptions: {} };
 }
 
 /** Results are compared by the hash the protocol defines, never stored whole. */

@@ -6,6 +6,7 @@ import {
   encodeTransition,
   encodeUpdate,
   fromWire,
+  type ParseResult,
   parseClientMessage,
   type ServerMessage,
   toWire,
@@ -14,9 +15,17 @@ import {
   wireErrorOf,
 } from "@orrery/protocol";
 import { requestScope } from "../commit/request-log";
-import type { Identity } from "../functions/auth";
+import type { Identity, VerifiedIdentity } from "../functions/auth";
 import type { WriteSet } from "../reactivity/read-write-sets";
 import type { MutateOptions, ObservedQuery } from "../store";
+import {
+  AuthenticationOrder,
+  applyIdentity,
+  authenticationChange,
+  authMessage,
+  type IdentityChange,
+  IdentityExpiry,
+} from "./connection-identity";
 import { type ConnectionState, newConnectionState } from "./connection-state";
 import { type Member, type QueryGroup, QueryGroups } from "./query-groups";
 
@@ -40,6 +49,11 @@ export interface LiveFunctions {
   exclusive<T>(work: () => Promise<T>): Promise<T>;
   /** The latest committed version. */
   version(): number;
+  /**
+   * Verifies the token of an `authenticate` message, or throws: `UNAUTHENTICATED` naming why it
+   * was refused, another code when it could not be checked. Without it, a socket takes no token.
+   */
+  verifyToken?(token: string): Promise<VerifiedIdentity>;
 }
 
 /** A mutation's success, as the store reports it to its commit listener. */
@@ -87,6 +101,8 @@ export class SyncServer {
   /** Wakes the retries up when no commit comes along to do it. */
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryAt = Number.POSITIVE_INFINITY;
+  private readonly expiry = new IdentityExpiry();
+  private readonly authenticating = new AuthenticationOrder();
 
   constructor(
     private readonly functions: LiveFunctions,
@@ -98,9 +114,15 @@ export class SyncServer {
   }
 
   /** A new connection, or one restored from its saved state after the object woke up. */
-  connect(connectionId: string, state: ConnectionState | null, identity: Identity | null = null): void {
-    const restored = state ?? newConnectionState(identity);
+  connect(
+    connectionId: string,
+    state: ConnectionState | null,
+    identity: Identity | null = null,
+    expiresAt: number | null = null,
+  ): void {
+    const restored = state ?? newConnectionState(identity, expiresAt);
     this.connections.set(connectionId, restored);
+    this.expiry.note(restored.expiresAt);
     // Read sets live only in memory: a restored subscription's group re-runs on the next commit.
     for (const [id, subscription] of Object.entries(restored.subscriptions)) {
       const group = this.groups.join(
@@ -119,16 +141,24 @@ export class SyncServer {
     if (!state) return;
     for (const id of Object.keys(state.subscriptions)) this.groups.leave({ connectionId, id });
     this.connections.delete(connectionId);
+    this.authenticating.forget(connectionId);
   }
 
-  async receive(connectionId: string, frame: string | ArrayBuffer | ArrayBufferView): Promise<void> {
+  receive(connectionId: string, frame: string | ArrayBuffer | ArrayBufferView): Promise<void> {
+    const parsed = parseClientMessage(frame);
+    const authenticates = parsed.ok && parsed.message.type === "authenticate";
+    return this.authenticating.run(connectionId, authenticates, () => this.handle(connectionId, parsed));
+  }
+
+  private async handle(connectionId: string, parsed: ParseResult): Promise<void> {
     const state = this.connections.get(connectionId);
     if (!state) return;
-    const parsed = parseClientMessage(frame);
     if (!parsed.ok) {
       this.sendMessage(connectionId, { type: "error", ...parsed.error });
       return;
     }
+    // No frame runs under an identity whose token has expired.
+    if (this.expiry.isDue(Date.now())) await this.functions.exclusive(() => this.expireDue());
     const message: ClientMessage = parsed.message;
     switch (message.type) {
       case "ping":
@@ -138,15 +168,54 @@ export class SyncServer {
           this.sendMessage(connectionId, { type: "pong" });
         });
         return;
+      case "heartbeat":
+        // The runtime answers the exact heartbeat frame itself (setWebSocketAutoResponse); one
+        // that reaches the object anyway (another spelling of it) is answered at once, unlike
+        // ping: it says only that the socket is alive, not that earlier commits were sent.
+        this.sendMessage(connectionId, { type: "heartbeatAck" });
+        return;
       case "subscribe":
         return this.subscribe(connectionId, state, message);
       case "unsubscribe":
         return this.unsubscribe(connectionId, state, message.id);
       case "mutate":
         return this.mutate(connectionId, state, message);
+      case "authenticate": {
+        const { verifyToken } = this.functions;
+        const change = await authenticationChange(verifyToken, connectionId, state, message.token);
+        return this.functions.exclusive(() => this.reidentify([change]));
+      }
       default:
         message satisfies never;
     }
+  }
+
+  /**
+   * In the lane: moves each connection's subscriptions to the groups of its new identity (an
+   * `authenticate`, or an expired token), re-runs them, sends the results that changed, then
+   * tells each connection who it is now (`{"type":"auth"}`).
+   */
+  private async reidentify(changes: readonly IdentityChange[]): Promise<void> {
+    const rerun = new Set<QueryGroup>();
+    for (const change of changes) {
+      const { connectionId } = change;
+      const state = this.connections.get(connectionId);
+      if (!state) continue;
+      this.expiry.note(change.expiresAt);
+      if (applyIdentity(state, change))
+        for (const [id, { query, args }] of Object.entries(state.subscriptions))
+          rerun.add(this.groups.join({ connectionId, id }, query, args, state.identity));
+      this.save(connectionId, state);
+    }
+    await this.rerun(rerun);
+    for (const change of changes)
+      if (this.connections.has(change.connectionId))
+        this.sendMessage(change.connectionId, authMessage(change));
+  }
+
+  /** In the lane: identities whose token expired end; their queries re-run as anonymous. */
+  private expireDue(): Promise<void> {
+    return this.reidentify(this.expiry.takeExpired(this.connections, Date.now()));
   }
 
   /**
@@ -168,6 +237,8 @@ export class SyncServer {
         commitVersion: commit.commitVersion,
       });
     }
+    // Before any result of this commit goes out: none may reach an identity that has expired.
+    await this.expireDue();
     const toVersion = this.functions.version();
     const updated = await this.invalidate(commit.writes, toVersion);
     // Read your own writes: even when none of its results changed, the caller gets a
@@ -386,9 +457,16 @@ export class SyncServer {
   }
 
   private async retryDue(): Promise<void> {
+    await this.expireDue();
     const { due, nextInMs } = this.groups.dueRetries(Date.now());
+    await this.rerun(due);
+    if (nextInMs !== null) this.scheduleRetry(nextInMs);
+  }
+
+  /** Re-runs groups outside a commit and sends each connection what changed, at the current version. */
+  private async rerun(groups: Iterable<QueryGroup>): Promise<void> {
     const changed = new Map<string, PendingUpdate[]>();
-    for (const group of due) {
+    for (const group of groups) {
       const result = await this.run(group);
       if (result) this.collectChanges(group, result, changed);
     }
@@ -397,7 +475,6 @@ export class SyncServer {
       const state = this.connections.get(connectionId);
       if (state) this.sendTransition(connectionId, state, list, toVersion);
     }
-    if (nextInMs !== null) this.scheduleRetry(nextInMs);
   }
 
   /** A connection's state that cannot be saved (storage failing) is logged; others go on. */
