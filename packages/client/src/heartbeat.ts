@@ -64,13 +64,19 @@ export class Heartbeat {
     const now = this.now();
     if (this.sentAt !== null) {
       const waited = now - this.sentAt;
-      if (waited < this.timeoutMs) return this.schedule(this.timeoutMs - waited);
+      if (waited < this.timeoutMs) {
+        this.schedule(this.timeoutMs - waited);
+        return;
+      }
       this.stop();
       this.dead();
       return;
     }
     const quiet = now - this.lastHeard;
-    if (quiet < this.intervalMs) return this.schedule(this.intervalMs - quiet);
+    if (quiet < this.intervalMs) {
+      this.schedule(this.intervalMs - quiet);
+      return;
+    }
     this.sentAt = now;
     this.send();
     this.schedule(this.timeoutMs);
