@@ -68,7 +68,10 @@ function unindexedFilter(
   return undefined;
 }
 
-/** `.query` of the store's DatabaseReader (by type), or of a `.db` when types are unavailable. */
+/**
+ * `.query` of the store's database (declared on `TableReaderOf`, which `DatabaseReader` extends,
+ * or on a `Database*` type), or of a `.db` when types are unavailable.
+ */
 function isDatabaseQuery(checker: ts.TypeChecker, access: ts.PropertyAccessExpression): boolean {
   const declarations = checker.getSymbolAtLocation(access.name)?.declarations;
   if (declarations?.length)
@@ -76,7 +79,7 @@ function isDatabaseQuery(checker: ts.TypeChecker, access: ts.PropertyAccessExpre
       const owner = declaration.parent;
       return (
         (ts.isInterfaceDeclaration(owner) || ts.isClassDeclaration(owner)) &&
-        /^Database/.test(owner.name?.text ?? "")
+        /^(Database|TableReaderOf$)/.test(owner.name?.text ?? "")
       );
     });
   return ts.isPropertyAccessExpression(access.expression) && access.expression.name.text === "db";
