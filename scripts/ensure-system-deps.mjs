@@ -2,7 +2,6 @@
 // Ensures the system (Debian) binaries the test suites need are installed:
 //   - PostgreSQL 15 server  (apt package `postgresql`, binaries in /usr/lib/postgresql/15/bin)
 //   - MariaDB 10.11 server  (apt package `mariadb-server`: mariadbd, mariadb-install-db)
-//   - the sqlite3 shell     (apt package `sqlite3`)
 //   - Chromium, with --chromium (apt package `chromium`)
 //
 // Usage:  node scripts/ensure-system-deps.mjs [--chromium] [--quiet]
@@ -61,12 +60,6 @@ const REQUIREMENTS = [
     name: "MariaDB server",
     aptPackage: "mariadb-server",
     binaries: [{ names: ["mariadbd", "mysqld"] }, { names: ["mariadb-install-db", "mysql_install_db"] }],
-  },
-  {
-    // The fault suite (packages/faults) writes local D1's SQLite file directly, as an outside writer.
-    name: "SQLite shell",
-    aptPackage: "sqlite3",
-    binaries: [{ names: ["sqlite3"] }],
   },
 ];
 
