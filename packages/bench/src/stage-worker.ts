@@ -12,7 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { onExit } from "./cleanup";
+import { onExit } from "@orrery/test-harness";
 import { UsageError } from "./options";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));

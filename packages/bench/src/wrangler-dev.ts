@@ -3,8 +3,7 @@ import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { getFreePort } from "@orrery/test-harness";
-import { onExit } from "./cleanup";
+import { getFreePort, onExit } from "@orrery/test-harness";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 /** The repository's wrangler (root devDependency), never a global one. */

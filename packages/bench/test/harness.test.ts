@@ -1,6 +1,6 @@
+import { heapAfterGc } from "@orrery/test-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FanoutSession, type RoundResult } from "../src/fanout";
-import { heapAfterGc } from "../src/inspector";
 import { orreryPeer } from "../src/peers/orrery";
 import type { Peer } from "../src/peers/peer";
 import { floorPeer } from "../src/peers/relay";

@@ -1,3 +1,5 @@
+export { onExit } from "./exit-cleanup.js";
+export { type HeapUsage, heapAfterGc } from "./heap-usage.js";
 export { findMariaDbBinaries, type StartMariaDbOptions, startMariaDb } from "./mariadb.js";
 export { findPostgresBinaries, type StartPostgresOptions, startPostgres } from "./postgres.js";
 export {

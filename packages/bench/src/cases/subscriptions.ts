@@ -1,8 +1,9 @@
+import { type HeapUsage, heapAfterGc } from "@orrery/test-harness";
 import { type BenchContext, writesFor } from "../context";
 import { mapLimit } from "../fanout";
-import { type HeapUsage, heapAfterGc, residentBytes } from "../inspector";
 import { orreryPeer } from "../peers/orrery";
 import { type Watcher, watchKeys } from "../peers/orrery-watcher";
+import { residentBytes } from "../resident-bytes";
 import { median, ratio } from "../stats";
 
 /** Subscriptions per connection in cases 3 and 4 (a connection may hold 1000). */

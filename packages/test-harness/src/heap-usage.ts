@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import WebSocket from "ws";
 
 /** The V8 heap of the worker's isolate, after a full garbage collection (bytes). */
@@ -53,16 +52,5 @@ export async function heapAfterGc(inspectorUrl: string, timeoutMs = 60_000): Pro
     return { usedBytes: usage.usedSize, totalBytes: usage.totalSize };
   } finally {
     ws.terminate();
-  }
-}
-
-/** A process's resident set size (bytes), from /proc; undefined when it cannot be read. */
-export function residentBytes(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,4 +1,4 @@
-/** Something the bench started, stopped synchronously (on exit, Ctrl-C, or a crash). */
+/** Something a harness started, stopped synchronously (on exit, Ctrl-C, or a crash). */
 type Stopper = () => void;
 
 const stoppers = new Set<Stopper>();
@@ -9,7 +9,7 @@ function stopAll(): void {
     try {
       stop();
     } catch (error) {
-      console.error("bench: cleanup failed:", error);
+      console.error("cleanup failed:", error);
     }
   }
   stoppers.clear();
@@ -17,8 +17,8 @@ function stopAll(): void {
 
 /**
  * Registers `stop` to run when the process exits, is interrupted (SIGINT, SIGTERM, SIGHUP) or
- * crashes, so nothing the bench started outlives it. Returns the unregister function, for the
- * normal path that stops things itself.
+ * crashes, so no wrangler, workerd or proxy a harness (the benchmarks, the fault suite) started
+ * outlives it. Returns the unregister function, for the normal path that stops things itself.
  */
 export function onExit(stop: Stopper): () => void {
   if (!installed) {
@@ -26,7 +26,7 @@ export function onExit(stop: Stopper): () => void {
     process.once("exit", stopAll);
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
       process.once(signal, () => {
-        console.error(`\nbench: ${signal}, stopping everything it started`);
+        console.error(`\n${signal}: stopping everything this run started`);
         stopAll();
         process.exit(signal === "SIGINT" ? 130 : 143);
       });
