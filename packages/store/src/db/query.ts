@@ -150,6 +150,9 @@ export class TableQuery<T> implements QueryInitializer<T> {
         if (this.matches(doc)) yield doc as unknown as T;
       }
       exhausted = true;
+    } catch (error) {
+      this.recordFailed(this.state.range);
+      throw error;
     } finally {
       this.record(this.state.range, lastKey, exhausted);
     }
@@ -161,25 +164,39 @@ export class TableQuery<T> implements QueryInitializer<T> {
     let exhausted = true;
     if (limit > 0) {
       const hint = Number.isFinite(limit) ? limit : 64;
-      for await (const { doc, key } of this.reader.scan(
-        this.table,
-        this.state.index,
-        range,
-        this.state.order,
-        hint,
-      )) {
-        lastKey = key;
-        if (this.matches(doc)) docs.push(doc as unknown as T);
-        if (docs.length >= limit) {
-          exhausted = false;
-          break;
+      try {
+        for await (const { doc, key } of this.reader.scan(
+          this.table,
+          this.state.index,
+          range,
+          this.state.order,
+          hint,
+        )) {
+          lastKey = key;
+          if (this.matches(doc)) docs.push(doc as unknown as T);
+          if (docs.length >= limit) {
+            exhausted = false;
+            break;
+          }
         }
+      } catch (error) {
+        this.recordFailed(range);
+        throw error;
       }
     } else {
       exhausted = false;
     }
     this.record(range, lastKey, exhausted);
     return { docs, lastKey, exhausted };
+  }
+
+  /**
+   * A scan that failed (its database unreachable) is recorded whole, as a point read is before
+   * it runs: a live query that failed is then re-run by the first commit into that range, the
+   * first sign its database is back, instead of waiting for its retry backoff (up to 30 s).
+   */
+  private recordFailed(range: KeyRange): void {
+    this.readLog.push({ table: this.table.name, index: this.state.index.name, range });
   }
 
   private record(range: KeyRange, lastKey: IndexKey | null, exhausted: boolean): void {
