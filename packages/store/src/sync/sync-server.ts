@@ -334,19 +334,8 @@ export class SyncServer {
   }
 
   /** Re-runs what the writes touched; returns the connections that were sent a transition. */
-  private async invalidate(writes: WriteSet, toVersion: number): Promise<Set<string>> {
-    const touched = this.groups.touchedBy(writes, Date.now());
-    const changed = new Map<string, PendingUpdate[]>();
-    for (const group of touched) {
-      const result = await this.run(group);
-      if (result) this.collectChanges(group, result, changed);
-    }
-    const sent = new Set<string>();
-    for (const [connectionId, list] of changed) {
-      const state = this.connections.get(connectionId);
-      if (state && this.sendTransition(connectionId, state, list, toVersion)) sent.add(connectionId);
-    }
-    return sent;
+  private invalidate(writes: WriteSet, toVersion: number): Promise<Set<string>> {
+    return this.rerun(this.groups.touchedBy(writes, Date.now()), toVersion);
   }
 
   /**
@@ -463,18 +452,23 @@ export class SyncServer {
     if (nextInMs !== null) this.scheduleRetry(nextInMs);
   }
 
-  /** Re-runs groups outside a commit and sends each connection what changed, at the current version. */
-  private async rerun(groups: Iterable<QueryGroup>): Promise<void> {
+  /**
+   * Re-runs groups and sends each connection what changed, as one transition to `toVersion`;
+   * returns the connections that were sent one.
+   */
+  private async rerun(groups: Iterable<QueryGroup>, toVersion?: number): Promise<Set<string>> {
     const changed = new Map<string, PendingUpdate[]>();
     for (const group of groups) {
       const result = await this.run(group);
       if (result) this.collectChanges(group, result, changed);
     }
-    const toVersion = this.functions.version();
+    const to = toVersion ?? this.functions.version();
+    const sent = new Set<string>();
     for (const [connectionId, list] of changed) {
       const state = this.connections.get(connectionId);
-      if (state) this.sendTransition(connectionId, state, list, toVersion);
+      if (state && this.sendTransition(connectionId, state, list, to)) sent.add(connectionId);
     }
+    return sent;
   }
 
   /** A connection's state that cannot be saved (storage failing) is logged; others go on. */
