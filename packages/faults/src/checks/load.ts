@@ -69,7 +69,7 @@ async function httpIncrements(url: string, namespace: string, id: string, count:
 }
 
 /**
- * 50 sockets × 200 increments of one `.global()` order, all in flight at once, beside HTTP
+ * 50 sockets × PER_SOCKET increments of one `.global()` order, all in flight at once, beside HTTP
  * increments and an outside writer that adds 1000 to the same row in SQL (bumping `_version`,
  * which the store's optimistic-concurrency guard checks, so a mutation that read the old row
  * runs again). The total must be exactly the acknowledged increments plus the outside adds.
