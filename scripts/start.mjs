@@ -146,12 +146,24 @@ const dev = spawn(bin("wrangler"), ["dev", "--port", port, ...wranglerArgs, ...l
   stdio: "inherit",
   detached: true,
 });
+// Importing wrangler (for its config reader, above) installs a SIGINT handler that exits this
+// process at once, before ours could pass the signal on: wrangler and workerd were left running.
+process.removeAllListeners("SIGINT");
+process.removeAllListeners("SIGTERM");
 // wrangler leaves workerd children behind when only it is killed: signal the whole group.
-const stop = (signal) => {
+const signalGroup = (signal) => {
   try {
     process.kill(-dev.pid, signal);
   } catch {}
 };
-process.on("SIGINT", () => stop("SIGINT"));
-process.on("SIGTERM", () => stop("SIGTERM"));
-dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+process.on("SIGINT", () => signalGroup("SIGINT"));
+process.on("SIGTERM", () => signalGroup("SIGTERM"));
+// wrangler's launcher can exit before its runtime does: give the group a few seconds to wind
+// down, then kill what is left, so nothing outlives this process.
+dev.on("exit", async (code, signal) => {
+  for (let waited = 0; waited < 5_000 && isAlive(-dev.pid); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  signalGroup("SIGKILL");
+  process.exit(code ?? (signal ? 0 : 1));
+});
