@@ -20,6 +20,56 @@ async function sqliteFile(file: string, rows: number): Promise<void> {
   writeFileSync(file, bytes);
 }
 
+/** The pages of a database of `t` with `rows` rows, as sql.js exports it. */
+async function exportedWith(rows: number): Promise<Uint8Array[]> {
+  const db = new (await initSqlJs()).Database();
+  db.run("PRAGMA page_size = 4096");
+  db.run("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+  for (let i = 1; i <= rows; i++) db.run("INSERT INTO t (v) VALUES (?)", [`v${i}`]);
+  const bytes = db.export();
+  db.close();
+  return Array.from({ length: bytes.byteLength / 4096 }, (_, i) => bytes.subarray(i * 4096, (i + 1) * 4096));
+}
+
+/**
+ * A write-ahead log as SQLite on a little-endian machine writes one (its header, then a frame
+ * per page of each transaction, the last of a committed one carrying the database's size),
+ * written here from sqlite.org/fileformat2.html, not by the code under test.
+ */
+function walFile(transactions: readonly { pages: readonly Uint8Array[]; commit: boolean }[]): Buffer {
+  const sum = (data: Buffer, seed: [number, number]): [number, number] => {
+    let [s0, s1] = seed;
+    for (let at = 0; at < data.length; at += 8) {
+      s0 = (s0 + data.readUInt32LE(at) + s1) >>> 0;
+      s1 = (s1 + data.readUInt32LE(at + 4) + s0) >>> 0;
+    }
+    return [s0, s1];
+  };
+  const header = Buffer.alloc(32);
+  header.writeUInt32BE(0x377f0682, 0);
+  header.writeUInt32BE(3007000, 4);
+  header.writeUInt32BE(4096, 8);
+  header.writeUInt32BE(0, 12);
+  header.writeUInt32BE(0x1234abcd, 16);
+  header.writeUInt32BE(0x0badf00d, 20);
+  let seed = sum(header.subarray(0, 24), [0, 0]);
+  header.writeUInt32BE(seed[0], 24);
+  header.writeUInt32BE(seed[1], 28);
+  const parts = [header];
+  for (const { pages, commit } of transactions)
+    pages.forEach((page, i) => {
+      const frame = Buffer.alloc(24);
+      frame.writeUInt32BE(i + 1, 0);
+      frame.writeUInt32BE(commit && i === pages.length - 1 ? pages.length : 0, 4);
+      header.copy(frame, 8, 16, 24);
+      seed = sum(Buffer.concat([frame.subarray(0, 8), page]), seed);
+      frame.writeUInt32BE(seed[0], 16);
+      frame.writeUInt32BE(seed[1], 20);
+      parts.push(frame, Buffer.from(page));
+    });
+  return Buffer.concat(parts);
+}
+
 const failure = async (input: string) => {
   try {
     await openSource(input, show);
@@ -45,15 +95,28 @@ describe("openSource", () => {
     });
   });
 
-  it("refuses a database whose WAL holds writes not yet in the file", async () => {
+  it("reads a database with the committed writes of its WAL, as wrangler leaves a local D1 database", async () => {
     const file = path.join(dir, "wal", "db.sqlite");
     await sqliteFile(file, 1);
-    writeFileSync(`${file}-wal`, "not yet checkpointed");
-    expect((await failure(file)).message).toMatch(
-      /^wal\/db\.sqlite-wal holds writes not yet in wal\/db\.sqlite: stop wrangler dev/,
+    const after = await exportedWith(3);
+    // A committed transaction (every page of the 3-row database), then half a transaction.
+    writeFileSync(
+      `${file}-wal`,
+      walFile([
+        { pages: after, commit: true },
+        { pages: [after[0]!], commit: false },
+      ]),
     );
-    writeFileSync(`${file}-wal`, "");
-    (await openSource(file, show)).db.close();
+    const source = await openSource(file, show);
+    expect(source.db.all("SELECT v FROM t ORDER BY id")).toEqual([{ v: "v1" }, { v: "v2" }, { v: "v3" }]);
+    source.db.close();
+    // An empty WAL (checkpointed) and one that is not a WAL: the file alone.
+    for (const wal of ["", "not a write-ahead log at all, just text"]) {
+      writeFileSync(`${file}-wal`, wal);
+      const alone = await openSource(file, show);
+      expect(alone.db.all("SELECT COUNT(*) AS n FROM t")).toEqual([{ n: 1 }]);
+      alone.db.close();
+    }
   });
 
   it("loads a dump (its own transaction statements skipped) and names the statement that fails", async () => {

@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, s
 import path from "node:path";
 import { UsageError } from "../command";
 import { ScriptError, SqliteDatabase } from "./sqlite";
+import { replayWal } from "./sqlite-wal";
 
 /** The database `orrery etl` reads: a SQLite file, or a SQL dump loaded into memory. */
 export interface EtlSource {
@@ -33,8 +34,9 @@ function readHead(file: string, bytes: number): Buffer {
 
 /** The one SQLite file under a folder (such as `.wrangler/state/v3/d1`). */
 function findSqliteFile(dir: string, show: (file: string) => string): string {
+  // miniflare keeps its own bookkeeping beside each local D1 database: metadata.sqlite.
   const files = readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((name) => SQLITE_FILE.test(name))
+    .filter((name) => SQLITE_FILE.test(name) && path.basename(name) !== "metadata.sqlite")
     .map((name) => path.join(dir, name))
     .filter((file) => statSync(file).isFile());
   if (files.length === 1) return files[0]!;
@@ -44,13 +46,12 @@ function findSqliteFile(dir: string, show: (file: string) => string): string {
   );
 }
 
+/** The file with its `-wal` beside it applied (wrangler leaves recent writes there). */
 function openSqliteFile(file: string, show: (file: string) => string): Promise<SqliteDatabase> {
   const wal = `${file}-wal`;
-  if (existsSync(wal) && statSync(wal).size > 0)
-    throw fail(
-      `${show(wal)} holds writes not yet in ${show(file)}: stop wrangler dev so SQLite checkpoints them, or read a "wrangler d1 export" dump instead`,
-    );
-  return checked(file, show, () => SqliteDatabase.open(readFileSync(file)));
+  const bytes = readFileSync(file);
+  const { database } = existsSync(wal) ? replayWal(bytes, readFileSync(wal)) : { database: bytes };
+  return checked(file, show, () => SqliteDatabase.open(database));
 }
 
 async function checked(
@@ -96,9 +97,9 @@ async function loadDump(file: string, show: (file: string) => string): Promise<S
 /**
  * Opens the source: a SQLite file (a D1 database under `.wrangler/state`, or a folder holding
  * exactly one), told by its header, or a SQL dump (`wrangler d1 export`), told by its text or a
- * `.sql` name, loaded into an in-memory database. The file is read, never written. Problems are
- * one line each: a missing file (exit 2), a corrupt database, a dump that fails to load,
- * uncheckpointed WAL writes (exit 1).
+ * `.sql` name, loaded into an in-memory database. A SQLite file is read with the committed
+ * writes of its `-wal` applied (as SQLite reads it). Nothing is written. Problems are one line
+ * each: a missing file (exit 2), a corrupt database, a dump that fails to load (exit 1).
  */
 export async function openSource(input: string, show: (file: string) => string): Promise<EtlSource> {
   if (!existsSync(input)) throw new UsageError(`source ${show(input)} not found`);
