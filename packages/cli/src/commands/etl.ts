@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { SchemaDefinition } from "@orrery/schema";
 import { type CommandIo, defineCommand, UsageError } from "../command";
 import { loadConfig } from "../config";
 import { parseDatabaseUrl } from "../database-url";
@@ -6,9 +7,12 @@ import { EtlProblems } from "../etl/etl-problems";
 import { EtlTarget } from "../etl/etl-target";
 import { ETL_CONFIG_FILE, loadEtlConfig } from "../etl/load-etl-config";
 import { openSource } from "../etl/open-source";
+import { orreryTablesConfig } from "../etl/orrery-tables";
 import { planEtl } from "../etl/plan-etl";
 import { barProgress, lineProgress } from "../etl/progress";
 import { runEtl, runVerify } from "../etl/run-etl";
+import { describeSourceTables } from "../etl/source-tables";
+import type { SqliteDatabase } from "../etl/sqlite";
 import type { DanglingPolicy } from "../etl/transform-chunk";
 
 const SHARED_OPTIONS = `  --config <file>        the ETL config (default: ${ETL_CONFIG_FILE}), exporting
@@ -34,6 +38,11 @@ references. A re-run continues where a crashed run stopped and never duplicates 
 it holds one), or a SQL dump as "wrangler d1 export" writes it (default: "source" in the config).
 The config, the schema, the source and the target tables are all checked before a row is
 written; so is every row.
+
+An app leaving D1 needs no config: without ${ETL_CONFIG_FILE} (and --config), the schema's
+.global() tables that the source holds as Orrery made them in D1 are copied into themselves,
+the namespace's rows only, each keeping its _id, _creationTime and _version. The same goes for
+such a table named in a config.
 
 Options:
 ${SHARED_OPTIONS}
@@ -97,7 +106,8 @@ async function prepare(
   const schemaFile =
     typeof values.schema === "string" ? path.resolve(io.cwd, values.schema) : loadConfig(io.cwd).schema;
   const loaded = await loadEtlConfig(values.config as string | undefined, schemaFile, io.cwd, show);
-  const { config } = loaded;
+  const config = loaded.config ?? {};
+  const where = loaded.config ? ` in ${show(loaded.file)}` : "";
   const sourceArg =
     positionals[0] !== undefined
       ? path.resolve(io.cwd, positionals[0])
@@ -106,22 +116,23 @@ async function prepare(
         : undefined;
   if (sourceArg === undefined)
     throw new UsageError(
-      `no source: pass the D1 SQLite file or dump, or set "source" in ${show(loaded.file)}`,
+      `no source: pass the D1 SQLite file or dump${where ? `, or set "source"${where}` : ""}`,
     );
   const namespace = typeof values.namespace === "string" ? values.namespace : config.namespace;
   if (typeof namespace !== "string" || namespace === "")
-    throw new UsageError(`no namespace: pass --namespace or set "namespace" in ${show(loaded.file)}`);
+    throw new UsageError(`no namespace: pass --namespace${where ? ` or set "namespace"${where}` : ""}`);
   if (namespace.length > MAX_NAMESPACE)
     throw new UsageError(`--namespace is longer than ${MAX_NAMESPACE} characters`);
   const source = await openSource(sourceArg, show);
   try {
-    const plan = planEtl(config, {
+    const plan = planEtl(loaded.config ?? ownTablesConfig(loaded.schema, source, show(loaded.file), io), {
       schema: loaded.schema,
       db: source.db,
       engine: url.engine,
       configName: show(loaded.file),
       sourceName: show(source.file),
       chunkSize,
+      namespace,
     });
     const target = await EtlTarget.open(url, namespace);
     return { source, plan, target, schema: loaded.schema, onDangling };
@@ -129,6 +140,31 @@ async function prepare(
     source.db.close();
     throw error;
   }
+}
+
+/**
+ * Without a config file: the schema's `.global()` tables the source holds as Orrery made them
+ * in D1 (an app leaving D1 for Postgres/MySQL), each into itself, keeping ids and versions.
+ */
+function ownTablesConfig(
+  schema: SchemaDefinition,
+  source: { readonly db: SqliteDatabase; readonly file: string },
+  configName: string,
+  io: CommandIo,
+) {
+  const config = orreryTablesConfig(schema, describeSourceTables(source.db));
+  const names = Object.keys(config.tables);
+  if (names.length === 0) {
+    const globals = Object.keys(schema.tables).filter((name) => schema.tables[name]!.isGlobal);
+    throw new UsageError(
+      `no ${configName}, and the source holds none of the schema's .global() tables (${globals.join(", ") || "none"}) as Orrery made them: write one with export default defineEtl(schema, { tables }) from "@orrery/cli/etl", or pass --config <file>`,
+      1,
+    );
+  }
+  io.out(
+    `No ${configName}: copying the app's own .global() tables as they are (ids and versions kept): ${names.join(", ")}`,
+  );
+  return config;
 }
 
 /** Prints a report of several problems, one line each; exit 1. */

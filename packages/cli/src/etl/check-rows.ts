@@ -3,6 +3,7 @@ import { CanonicalForm, RowsChecksum } from "./canonical";
 import { checkEncodable } from "./encode-row";
 import { EtlProblems } from "./etl-problems";
 import type { IdMap } from "./id-map";
+import { keptId } from "./orrery-tables";
 import type { EtlPlan } from "./plan-etl";
 import type { TablePlan } from "./plan-table";
 import { type SourceRecord, sourceChunks } from "./source-rows";
@@ -53,6 +54,7 @@ export function checkRows(options: {
   for (const table of options.plan.tables) {
     const sequence = new UlidSequence();
     const assignId = (record: SourceRecord, existing: string | undefined) => {
+      if (table.orreryTable) return existing ?? keptId(record.key);
       if (existing !== undefined) {
         sequence.observe(existing);
         return existing;

@@ -143,7 +143,8 @@ function convert(value: unknown, target: CoerceTarget): unknown {
   }
 }
 
-function hasNul(value: unknown): boolean {
+/** The value (a string, or anywhere in a JSON value) holds a NUL character. */
+export function hasNul(value: unknown): boolean {
   if (typeof value === "string") return value.includes("\0");
   if (Array.isArray(value)) return value.some(hasNul);
   if (value !== null && typeof value === "object" && !(value instanceof ArrayBuffer))

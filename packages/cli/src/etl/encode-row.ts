@@ -3,8 +3,9 @@ import type { TablePlan } from "./plan-table";
 
 /**
  * A document as the values of one row of the chunk's INSERT: `_id`, `_creationTime`,
- * `_version` (1: a row etl inserts is at its first version), `_namespace`, then the fields
- * etl fills, each encoded by the schema's codec (as the store writes them).
+ * `_version` (1: a row etl inserts is at its first version; an Orrery table's row keeps its
+ * own), `_namespace`, then the fields etl fills, each encoded by the schema's codec (as the
+ * store writes them).
  */
 export function encodeRow(
   table: TablePlan,
@@ -12,7 +13,8 @@ export function encodeRow(
   engine: ExternalEngine,
   namespace: string,
 ): SqlValue[] {
-  const row: SqlValue[] = [doc._id as string, doc._creationTime as number, 1, namespace];
+  const version = (doc._version as number | undefined) ?? 1;
+  const row: SqlValue[] = [doc._id as string, doc._creationTime as number, version, namespace];
   for (const field of table.fields) row.push(encodeValue(field.spec, doc[field.field], engine));
   return row;
 }

@@ -9,6 +9,7 @@ import type { SqlExec, SqlRow } from "@orrery/store";
 import { UsageError } from "../command";
 import type { DatabaseUrl } from "../database-url";
 import { describeDatabaseError, openExec } from "../seed/sql-target";
+import { carryStatements, OUTBOX_TABLE } from "./carry-outbox";
 import { EtlProblems } from "./etl-problems";
 import type { IdMap } from "./id-map";
 import type { EtlPlan } from "./plan-etl";
@@ -188,6 +189,24 @@ export class EtlTarget {
       throw fail(
         `table "${table.targetTable}": ${describeDatabaseError(error, this.url)}; this chunk was not written`,
       );
+    }
+  }
+
+  /** The table exists (in the schema the search path finds, on Postgres). */
+  async hasTable(name: string): Promise<boolean> {
+    const columns = await describeTargetTable(this.exec, name).catch((error: unknown) => {
+      throw fail(describeDatabaseError(error, this.url));
+    });
+    return columns.length > 0;
+  }
+
+  /** Carries the source's unsent outbox messages (see `carry-outbox.ts`), all in one transaction. */
+  async carryMessages(messages: readonly SqlValue[][]): Promise<void> {
+    if (messages.length === 0) return;
+    try {
+      await this.exec.batch(carryStatements(this.exec.dialect, messages));
+    } catch (error) {
+      throw fail(`${OUTBOX_TABLE}: ${describeDatabaseError(error, this.url)}; no message was carried`);
     }
   }
 

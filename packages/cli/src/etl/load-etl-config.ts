@@ -9,15 +9,20 @@ export const ETL_CONFIG_FILE = "orrery.etl.ts";
 
 export interface LoadedEtlConfig {
   readonly schema: SchemaDefinition;
-  /** The config module's default export, unchecked (planEtl checks it against the schema). */
-  readonly config: Record<string, unknown>;
+  /**
+   * The config module's default export, unchecked (planEtl checks it against the schema);
+   * undefined when the project has no config file and none was named: the app's own
+   * `.global()` tables are then copied as Orrery wrote them in D1 (`orrery-tables.ts`).
+   */
+  readonly config: Record<string, unknown> | undefined;
+  /** The config file, or where it would be. */
   readonly file: string;
 }
 
 /**
  * Bundles the schema and the ETL config together (so a config that imports the schema gets the
  * same module) and imports them in Node, as `orrery seed` does with a seed file. A missing file
- * is a usage error (exit 2); one that fails to bundle or load, exit 1.
+ * named by `--config` is a usage error (exit 2); one that fails to bundle or load, exit 1.
  */
 export async function loadEtlConfig(
   configFile: string | undefined,
@@ -26,14 +31,18 @@ export async function loadEtlConfig(
   show: (file: string) => string,
 ): Promise<LoadedEtlConfig> {
   const file = path.resolve(cwd, configFile ?? ETL_CONFIG_FILE);
-  if (!existsSync(file))
+  if (configFile !== undefined && !existsSync(file))
     throw new UsageError(
-      `${show(file)} not found: write one with export default defineEtl(schema, { tables }) from "@orrery/cli/etl"${configFile ? "" : ", or pass --config <file>"}`,
+      `${show(file)} not found: write one with export default defineEtl(schema, { tables }) from "@orrery/cli/etl"`,
     );
   if (!existsSync(schemaFile))
     throw new UsageError(
       `${show(schemaFile)} not found (pass --schema or set "schema" in orrery.config.json)`,
     );
+  if (!existsSync(file)) {
+    const { schema } = await loadSchemaModule(schemaFile, show(schemaFile), []);
+    return { schema, config: undefined, file };
+  }
   const { schema, modules } = await loadSchemaModule(schemaFile, show(schemaFile), [], { etl: file });
   const config = modules.etl?.default;
   if (typeof config !== "object" || config === null)

@@ -31,7 +31,8 @@ function isRowidAlias(plan: TablePlan): boolean {
 }
 
 function checkKeyValues(db: SqliteDatabase, plan: TablePlan, problems: string[]): void {
-  if (isRowidAlias(plan)) return;
+  // An Orrery table's key is unique within a namespace, the only rows read: its primary key.
+  if (isRowidAlias(plan) || plan.orreryTable) return;
   const table = quoteSqlite(plan.source.name);
   const key = quoteSqlite(plan.keyColumn!);
   const nulls = Number(db.all(`SELECT COUNT(*) AS n FROM ${table} WHERE ${key} IS NULL`)[0]?.n ?? 0);
@@ -63,6 +64,7 @@ export function planEtl(
     readonly configName: string;
     readonly sourceName: string;
     readonly chunkSize: number;
+    readonly namespace: string;
   },
 ): EtlPlan {
   const problems: string[] = [];
@@ -91,6 +93,7 @@ export function planEtl(
     entries,
     engine: options.engine,
     sourceName: options.sourceName,
+    namespace: options.namespace,
   };
   const plans = new Map<string, TablePlan>();
   const parents = new Map<string, readonly string[]>();

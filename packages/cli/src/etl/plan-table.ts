@@ -10,6 +10,7 @@ import {
 import type { CoerceTarget } from "./coerce";
 import type { SourceRow, SourceValue } from "./define-etl";
 import { cannotReceive } from "./field-compat";
+import { isOrreryTable, ORRERY_SYSTEM_COLUMNS } from "./orrery-tables";
 import type { SourceTable } from "./source-tables";
 
 /** How one field of a target row is filled. */
@@ -21,6 +22,8 @@ export interface FieldPlan extends CoerceTarget {
   readonly transform?: (value: SourceValue | undefined, row: SourceRow) => unknown;
   /** The field's column in the target. */
   readonly spec: ColumnSpec;
+  /** The column as Orrery wrote it in D1 (an Orrery table): decoded as the store decodes it. */
+  readonly stored?: ColumnSpec;
 }
 
 /** How one source table is loaded into one `.global()` table. */
@@ -35,6 +38,11 @@ export interface TablePlan {
   readonly fields: readonly FieldPlan[];
   /** The source tables this one's fields reference. */
   readonly parents: readonly string[];
+  /**
+   * Set when the source is a table Orrery made in D1 (see `orrery-tables.ts`): only this
+   * namespace's rows are read, and they keep their `_id`, `_creationTime` and `_version`.
+   */
+  readonly orreryTable?: { readonly namespace: string };
 }
 
 const TABLE_OPTIONS = ["table", "key", "columns", "references", "timestamp", "transform"];
@@ -52,10 +60,13 @@ export interface PlanContext {
   readonly entries: ReadonlyMap<string, Record<string, unknown>>;
   readonly engine: ExternalEngine;
   readonly sourceName: string;
+  /** The namespace the run loads (an Orrery table's rows are read for it alone). */
+  readonly namespace: string;
 }
 
 /** The key column of a mapped source table as the config and the source say (undefined: rowid). */
 export function keyColumnOf(source: SourceTable, entry: Record<string, unknown>): string | undefined | null {
+  if (isOrreryTable(source)) return "_id";
   if (typeof entry.key === "string") return entry.key;
   if (source.primaryKey.length === 1) return source.primaryKey[0];
   return source.primaryKey.length === 0 && source.hasRowid ? undefined : null;
@@ -129,11 +140,19 @@ export function planTable(
   const fieldNames = Object.keys(definition.fields);
   const target = `${entry.table}`;
 
-  const keyColumn = keyColumnOf(source, entry);
-  if (typeof entry.key === "string" && !hasColumn(entry.key))
+  const orrery = isOrreryTable(source);
+  const isSystemColumn = (column: string) => orrery && ORRERY_SYSTEM_COLUMNS.includes(column);
+  if (orrery && entry.key !== undefined)
+    problem(`key: an Orrery table's rows keep their _id (its key), so key cannot name another column`);
+  else if (orrery && entry.timestamp !== undefined)
+    problem(
+      `timestamp: an Orrery table's rows keep their _id and _creationTime, so no timestamp column is read`,
+    );
+  else if (typeof entry.key === "string" && !hasColumn(entry.key))
     problem(`key: unknown column ${q(entry.key)} (${sourceName} has: ${list(columnNames)})`);
   else if (entry.key !== undefined && typeof entry.key !== "string") problem("key must be a column name");
-  else if (keyColumn === null)
+  const keyColumn = keyColumnOf(source, entry);
+  if (keyColumn === null)
     problem(`has no single-column primary key and no rowid: set key to a column whose values are unique`);
 
   // Column → field.
@@ -144,6 +163,10 @@ export function planTable(
   for (const [column, field] of Object.entries(columnsOption)) {
     if (!hasColumn(column))
       problem(`columns: unknown column ${q(column)} (${sourceName} has: ${list(columnNames)})`);
+    else if (isSystemColumn(column))
+      problem(
+        `columns: ${column} is a system column of an Orrery table, kept as it is: leave it out of columns`,
+      );
     else if (field === false) continue;
     else if (typeof field !== "string") problem(`columns.${column} must be a field name or false`);
     else if (!fieldNames.includes(field))
@@ -151,7 +174,7 @@ export function planTable(
     else fieldOf.set(column, field);
   }
   for (const column of columnNames) {
-    if (Object.hasOwn(columnsOption, column)) continue;
+    if (Object.hasOwn(columnsOption, column) || isSystemColumn(column)) continue;
     if (fieldNames.includes(column)) fieldOf.set(column, column);
     else if (column !== keyColumn)
       problem(
@@ -176,7 +199,7 @@ export function planTable(
 
   const references = referencesOf(source, entry, problem);
   let timestamp: TablePlan["timestamp"];
-  if (entry.timestamp !== undefined) {
+  if (entry.timestamp !== undefined && !orrery) {
     const option = entry.timestamp;
     const column = typeof option === "string" ? option : isObject(option) ? option.column : undefined;
     const unit = isObject(option) && option.unit !== undefined ? option.unit : "ms";
@@ -207,6 +230,11 @@ export function planTable(
     const reference = column === undefined ? undefined : references.get(column);
     const parent = reference?.table;
     const where = `column ${q(column ?? "")} → ${target}.${field}`;
+    // A field in its own column of an Orrery table holds what the store encoded there.
+    const stored =
+      orrery && column === field && transform === undefined
+        ? tableColumn(definition, "sqlite", field)
+        : undefined;
     if (parent !== undefined) {
       const parentEntry = context.entries.get(parent);
       const parentTarget =
@@ -231,7 +259,7 @@ export function planTable(
           `${where}: references ${parent}, so it holds ids, but the field is not v.id(${q(parentTarget ?? "")}) or a string`,
         );
       parents.add(parent);
-    } else if (transform === undefined) {
+    } else if (transform === undefined && stored === undefined) {
       const reason = cannotReceive(codec, declared);
       if (reason) problem(`${where}: ${reason}`);
     }
@@ -247,6 +275,7 @@ export function planTable(
         context.engine === "mysql" && codec === "text" && indexed.has(field) ? MYSQL_INDEXED_TEXT : undefined,
       noNul: context.engine === "postgres",
       spec: tableColumn(definition, context.engine, field),
+      stored,
     });
   }
   onParents([...parents]);
@@ -259,5 +288,6 @@ export function planTable(
     timestamp,
     fields,
     parents: [...parents],
+    orreryTable: orrery ? { namespace: context.namespace } : undefined,
   };
 }

@@ -1,5 +1,6 @@
 import { type SchemaDefinition, type SqlValue, SYSTEM_TABLES } from "@orrery/schema";
 import { type CommandIo, UsageError } from "../command";
+import { OUTBOX_TABLE, unsentMessages } from "./carry-outbox";
 import { checkRows, type TableCounts } from "./check-rows";
 import { encodeRow } from "./encode-row";
 import type { EtlTarget } from "./etl-target";
@@ -107,6 +108,12 @@ export async function runEtl(options: EtlRunOptions): Promise<number> {
   const started = Date.now();
   const mapExists = await target.hasIdMap();
   await target.checkTables(plan, mapExists);
+  const messages = unsentMessages(options.db, target.namespace);
+  if (messages.length > 0 && !(await target.hasTable(OUTBOX_TABLE)))
+    throw new UsageError(
+      `the source holds ${plural(messages.length, "unsent outbox message")} of namespace "${target.namespace}" and ${target.url.display} has no ${OUTBOX_TABLE} to carry them into: run "orrery migrate latest" against it first (its migrations make the store's tables too)`,
+      1,
+    );
   const ids = new IdMap(options.db);
   if (mapExists)
     await target.loadIdMap(
@@ -127,9 +134,10 @@ export async function runEtl(options: EtlRunOptions): Promise<number> {
     },
   });
   const total = counts.reduce((sum, c) => sum + c.rows, 0);
+  const carrying = `${plural(messages.length, "unsent outbox message")} of D1's ${OUTBOX_TABLE}`;
   if (options.dryRun) {
     io.out(
-      `Dry run: nothing was written to ${target.url.display}; ${plural(total, "row")} in ${plural(counts.length, "table")} would load into namespace "${target.namespace}". Peak RSS ${peakRss()}.`,
+      `Dry run: nothing was written to ${target.url.display}; ${plural(total, "row")} in ${plural(counts.length, "table")} would load into namespace "${target.namespace}"${messages.length > 0 ? `, and ${carrying} would be carried over` : ""}. Peak RSS ${peakRss()}.`,
     );
     return 0;
   }
@@ -141,6 +149,10 @@ export async function runEtl(options: EtlRunOptions): Promise<number> {
     rates.push(`${table.targetTable} ${Math.round(rate).toLocaleString("en-US")} rows/s`);
   }
   const loadSeconds = (Date.now() - loadStarted) / 1000;
+  if (messages.length > 0) {
+    await target.carryMessages(messages);
+    io.out(`Carried ${carrying} into the target's: its relay sends them, under the same message ids.`);
+  }
   io.out(
     `Loaded ${plural(total, "row")} into ${target.url.display}, namespace "${target.namespace}"; verifying…`,
   );

@@ -1,3 +1,4 @@
+import { NAMESPACE_COLUMN } from "@orrery/schema";
 import type { SourceValue } from "./define-etl";
 import { ID_MAP_TABLE } from "./id-map";
 import type { TablePlan } from "./plan-table";
@@ -85,9 +86,16 @@ function rowsQuery(plan: TablePlan, order: RowOrder): { sql: string; params: str
       : order === "docId"
         ? ` ORDER BY m.doc_id, ${key}`
         : ` ORDER BY ${plan.timestamp ? `t.${quoteSqlite(plan.timestamp.column)}, ` : ""}${key}`;
+  // One D1 table Orrery made holds every namespace's rows: the run's alone are its source.
+  const namespace = plan.orreryTable?.namespace;
+  const where = namespace === undefined ? "" : ` WHERE t.${quoteSqlite(NAMESPACE_COLUMN)} = ?`;
   return {
-    sql: `SELECT ${select.join(", ")} FROM ${quoteSqlite(plan.source.name)} AS t ${joins.join(" ")}${orderBy}`,
-    params: [plan.source.name, ...refs.map((ref) => ref.table)],
+    sql: `SELECT ${select.join(", ")} FROM ${quoteSqlite(plan.source.name)} AS t ${joins.join(" ")}${where}${orderBy}`,
+    params: [
+      plan.source.name,
+      ...refs.map((ref) => ref.table),
+      ...(namespace === undefined ? [] : [namespace]),
+    ],
   };
 }
 

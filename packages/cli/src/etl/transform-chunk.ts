@@ -2,6 +2,7 @@ import { decodeTime } from "ulid";
 import { CoerceError, coerceValue, parseIsoDate } from "./coerce";
 import type { SourceValue } from "./define-etl";
 import type { IdMap } from "./id-map";
+import { decodeStored, keptSystemFields } from "./orrery-tables";
 import type { FieldPlan, TablePlan } from "./plan-table";
 import { keyText, rowObject, type SourceRecord } from "./source-rows";
 
@@ -149,7 +150,7 @@ export function transformChunk(records: readonly SourceRecord[], options: ChunkO
         return;
       }
       try {
-        const coerced = coerceValue(value, field);
+        const coerced = field.stored ? decodeStored(value, field.stored, field) : coerceValue(value, field);
         if (coerced !== undefined) doc[field.field] = coerced;
       } catch (error) {
         if (!(error instanceof CoerceError)) throw error;
@@ -166,16 +167,24 @@ export function transformChunk(records: readonly SourceRecord[], options: ChunkO
         docId = assigned;
       } catch (error) {
         if (!(error instanceof CoerceError)) throw error;
-        problems.push(`column ${plan.timestamp?.column}: ${error.message}`);
+        problems.push(plan.timestamp ? `column ${plan.timestamp.column}: ${error.message}` : error.message);
       }
+    }
+    let system: { _creationTime: number; _version?: number } | undefined;
+    try {
+      if (docId !== undefined)
+        system = plan.orreryTable ? keptSystemFields(record) : { _creationTime: decodeTime(docId) };
+    } catch (error) {
+      if (!(error instanceof CoerceError)) throw error;
+      problems.push(error.message);
     }
     if (problems.length > 0)
       return { kind: "problems", key, problems, dangling, minted: minted ? docId : undefined };
-    if (docId === undefined) return { kind: "unmapped", key };
+    if (docId === undefined || system === undefined) return { kind: "unmapped", key };
     return {
       kind: "row",
       key,
-      doc: { _id: docId, _creationTime: decodeTime(docId), ...doc },
+      doc: { _id: docId, ...system, ...doc },
       minted,
       pending: minted || record.pending,
       nulled,

@@ -47,7 +47,7 @@ export function pgArrayLiteral(values: readonly SqlValue[]): string {
  * (`SELECT * FROM unnest($1::text[], …)`: a handful of parameters however many rows, which both
  * the server and the driver handle far faster than thousands), MySQL, a VALUES list.
  */
-function insertRows(
+export function insertRows(
   dialect: Dialect,
   table: string,
   columns: readonly WrittenColumn[],
