@@ -6,20 +6,22 @@ const root = fileURLToPath(new URL("../../..", import.meta.url));
 
 export interface DevServer {
   readonly url: string;
+  readonly port: number;
   readonly output: () => string;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the app exactly as README line 1 does (scripts/start.mjs: build the page, apply D1
- * migrations, `wrangler dev`), on a free port, in its own process group so stopping it also
- * stops workerd.
+ * migrations, `wrangler dev`), on a free port (or `port`: the one a stopped server had, so its
+ * clients reconnect to the new one), in its own process group so stopping it also stops workerd.
  */
 export async function startDevServer(
   extraArgs: string[] = [],
   env: Record<string, string> = {},
+  port?: number,
 ): Promise<DevServer> {
-  const port = await freePort();
+  port ??= await freePort();
   const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs", ...extraArgs], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), CI: "true" },
@@ -47,7 +49,7 @@ export async function startDevServer(
     if (child.exitCode !== null)
       throw new Error(`the app exited (${child.exitCode}) before serving:\n${output}`);
     try {
-      if ((await fetch(`${url}/api/health`)).ok) return { url, output: () => output, stop };
+      if ((await fetch(`${url}/api/health`)).ok) return { url, port, output: () => output, stop };
     } catch {}
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
