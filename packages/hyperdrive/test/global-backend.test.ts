@@ -12,7 +12,7 @@ import {
   mysqlDialect,
   postgresDialect,
 } from "../src/global";
-import { mysqlOptions, mysqlPool, pgUrl } from "./databases";
+import { mysqlOptions, mysqlPool, pgUrl, postgresJs } from "./databases";
 import { appSchema, drivers, openSplitStore, type SplitStore } from "./fixtures";
 
 const bytes = (...values: number[]) => Uint8Array.from(values).buffer;
@@ -159,6 +159,42 @@ describe("single connections (not pools) are serialised", () => {
       }
     } finally {
       await Promise.all([client.end(), connection.end()]);
+    }
+  });
+});
+
+describe("a postgres.js batch, its statements pipelined", () => {
+  it("is still all or nothing: a missed guard or a failed statement anywhere rolls back every statement", async () => {
+    const sql = postgresJs(undefined, { max: 1 });
+    const exec = buildPgExec(sql);
+    const table = `pipelined_${Date.now()}`;
+    const run = (text: string, params: unknown[] = []) => exec.run({ sql: text, params: params as never });
+    await run(`CREATE TABLE "${table}" (id INT PRIMARY KEY, n INT NOT NULL)`);
+    try {
+      await run(`INSERT INTO "${table}" (id, n) VALUES (1, 0)`);
+      const insert = (id: number) => ({ sql: `INSERT INTO "${table}" (id, n) VALUES ($1, 0)`, params: [id] });
+      const bump = (id: number) => ({
+        sql: `UPDATE "${table}" SET n = n + 1 WHERE id = $1`,
+        params: [id],
+        expectAffected: 1,
+      });
+      // The guard on the missing row 9 misses, between two statements that would succeed.
+      const missed = await exec.batch([insert(2), bump(9), bump(1), insert(3)]).catch((e: unknown) => e);
+      expect(missed).toBeInstanceOf(GuardFailedError);
+      expect(missed).toMatchObject({ statementIndex: 1, rowsAffected: 0 });
+      // A duplicate key fails the second statement; the ones after it fail with the transaction.
+      await expect(exec.batch([bump(1), insert(1), insert(4)])).rejects.toThrow(/duplicate key/);
+      expect((await run(`SELECT id, n FROM "${table}" ORDER BY id`)).rows).toEqual([{ id: 1, n: 0 }]);
+      // And a batch whose guards hold lands whole, results in order.
+      const landed = await exec.batch([insert(2), bump(1), bump(2)]);
+      expect(landed.map((result) => result.rowsAffected)).toEqual([1, 1, 1]);
+      expect((await run(`SELECT id, n FROM "${table}" ORDER BY id`)).rows).toEqual([
+        { id: 1, n: 1 },
+        { id: 2, n: 1 },
+      ]);
+    } finally {
+      await run(`DROP TABLE "${table}"`);
+      await sql.end();
     }
   });
 });

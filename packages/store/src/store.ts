@@ -25,8 +25,9 @@ export interface StoreOptions<S extends SchemaDefinition> {
   readonly retry?: Partial<RetryPolicy>;
   readonly now?: () => number;
   /**
-   * How many commit versions the commit log keeps (default 1,000); each commit deletes the
-   * entries that fall out of the window in its own batch, so the log's size stays flat.
+   * How many commit versions the commit log keeps at least (default 1,000); every 32nd commit
+   * deletes the entries that fell out of the window in its own batch, so the log's size stays
+   * flat (between the retention and 31 versions more).
    */
   readonly commitLogRetention?: number;
   /**

@@ -22,7 +22,8 @@ export type PgExecClient = PostgresJsSqlLike | NodePgPoolLike | NodePgLike;
 
 /**
  * Turns a Postgres driver into the store's {@link SqlExec}. A batch is one transaction on one
- * connection (postgres.js `sql.begin`, or a client checked out of a node-postgres pool); a
+ * connection (postgres.js `sql.begin`, its statements pipelined, or a client checked out of a
+ * node-postgres pool, one statement at a time); a
  * guarded statement whose affected count differs from `expectAffected` throws
  * {@link GuardFailedError} and the transaction rolls back.
  *
@@ -61,13 +62,14 @@ function postgresJsExec(sql: PostgresJsSqlLike): SqlExec {
     dialect: postgresDialect,
     run: (statement) => runPostgresJs(sql, statement),
     async batch(statements) {
-      const results: SqlResult[] = [];
+      let results: SqlResult[] = [];
       await sql.begin(async (transaction) => {
-        for (const [index, statement] of statements.entries()) {
-          const result = await runPostgresJs(transaction, statement);
-          checkGuard(statement, index, result);
-          results.push(result);
-        }
+        // Sent together (postgres.js pipelines queries issued at once on one connection): one
+        // round trip for the statements instead of one each. A statement that fails aborts the
+        // transaction, so the ones after it fail too; a missed guard is found once all are
+        // back. Either way the callback throws and the whole transaction rolls back.
+        results = await Promise.all(statements.map((statement) => runPostgresJs(transaction, statement)));
+        for (const [index, statement] of statements.entries()) checkGuard(statement, index, results[index]!);
       });
       return results;
     },

@@ -65,7 +65,7 @@ export class CommitLog {
     return statements;
   }
 
-  /** Deletes the entries of versions up to `upTo`: run in each commit's batch to bound the log. */
+  /** Deletes the entries of versions up to `upTo`: run in a commit's batch to bound the log. */
   pruneStatement(upTo: number): BatchStatement {
     const { dialect } = this.exec;
     const q = dialect.quote;

@@ -13,6 +13,9 @@ import { CommitMarkers, type PendingCommit, PendingCommitLog } from "./cross-eng
 import type { RequestLog } from "./request-log";
 import { writeSetOf } from "./write-set";
 
+/** How often (in commits) a commit also deletes what fell out of the commit log's window. */
+export const PRUNE_EVERY = 32;
+
 /** A guard missed: someone else wrote the document (or the counter) first. The mutation re-runs. */
 export class WriteConflict extends Error {
   constructor(
@@ -62,7 +65,7 @@ export interface CommitterOptions {
   readonly requests: RequestLog;
   readonly execFor: (table: TableInfo) => SqlExec;
   readonly now: () => number;
-  /** Commit-log versions kept; older entries are deleted in each commit's own batch. */
+  /** Commit-log versions kept; older entries are deleted in a commit's own batch, every {@link PRUNE_EVERY}. */
   readonly logRetention: number;
   /** Names the external database in errors. */
   readonly globalLabel: string;
@@ -171,10 +174,11 @@ export class Committer {
       operation: operationOf(write)!,
       committedAt,
     }));
-    const system = [
-      ...this.options.log.appendStatements(this.version, entries),
-      this.options.log.pruneStatement(version - this.options.logRetention),
-    ];
+    const system = this.options.log.appendStatements(this.version, entries);
+    // Every PRUNE_EVERY commits, not each: a statement per commit for a log that grows by a few
+    // rows would cost more than the rows (the window holds up to PRUNE_EVERY - 1 more versions).
+    if (version % PRUNE_EVERY === 0)
+      system.push(this.options.log.pruneStatement(version - this.options.logRetention));
     if (input.request) {
       const { scope, requestId, fingerprint } = input.request;
       const result = {

@@ -79,6 +79,9 @@ export class PendingCommitLog {
   }
 }
 
+/** How often (in versions) a cross-engine commit also drops older settled markers. */
+export const MARKER_CLEANUP_EVERY = 32;
+
 /** The markers, in the external engine beside the `.global()` tables. */
 export class CommitMarkers {
   constructor(
@@ -86,15 +89,21 @@ export class CommitMarkers {
     private readonly namespace: string,
   ) {}
 
-  /** Statements for the external batch: this commit's marker, and dropping older, settled ones. */
+  /**
+   * Statements for the external batch: this commit's marker, and, every
+   * {@link MARKER_CLEANUP_EVERY} versions, dropping older settled ones (a statement is a round
+   * trip to the database; a few dozen spare markers per namespace cost nothing).
+   */
   statements(commitId: string, version: number, now: number): BatchStatement[] {
     const { dialect } = this.exec;
     const q = dialect.quote;
+    const marker: BatchStatement = {
+      sql: `INSERT INTO ${q(MARKERS.name)} (${MARKER_COLUMNS.map(q).join(", ")}) VALUES (${placeholders(dialect, MARKER_COLUMNS.length)})`,
+      params: [this.namespace, commitId, version, "committed", now],
+    };
+    if (version % MARKER_CLEANUP_EVERY !== 0) return [marker];
     return [
-      {
-        sql: `INSERT INTO ${q(MARKERS.name)} (${MARKER_COLUMNS.map(q).join(", ")}) VALUES (${placeholders(dialect, MARKER_COLUMNS.length)})`,
-        params: [this.namespace, commitId, version, "committed", now],
-      },
+      marker,
       // Commits of a namespace run one at a time and settle before the next: every older
       // 'committed' marker has served its purpose. A 'void' one stays for a day, since it is
       // what keeps a transaction delivered late (a D1 batch is one request) from landing.

@@ -19,6 +19,11 @@ export interface BatchStatement extends SqlStatement {
 
 export interface SqlResult {
   readonly rows: SqlRow[];
+  /**
+   * Rows the statement changed: 0 for a read. Exact for a write run alone and for a guarded
+   * statement of a batch; an engine whose count costs a round of its own may report NaN (not
+   * counted) for an unguarded write in a batch.
+   */
   readonly rowsAffected: number;
 }
 
