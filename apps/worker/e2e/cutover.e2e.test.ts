@@ -167,7 +167,7 @@ describe("moving the example app's .global() tables from D1 to Postgres, with a 
     const etl = orrery("etl", path.join(stateDir, "v3", "d1"), "--namespace", namespace);
     expect(etl.code, etl.output).toBe(0);
     expect(etl.output).toContain(
-      "copying the app's own .global() tables as they are (ids and versions kept)",
+      "the app's own .global() tables, as Orrery wrote them in D1 (ids and versions kept)",
     );
     expect(etl.output).toMatch(/checked orders → orders: 4 rows \(4 new, 0 loaded before\)/);
     expect(etl.output).toMatch(/✔ orders → orders: 4 rows/);

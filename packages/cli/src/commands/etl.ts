@@ -162,7 +162,7 @@ function ownTablesConfig(
     );
   }
   io.out(
-    `No ${configName}: copying the app's own .global() tables as they are (ids and versions kept): ${names.join(", ")}`,
+    `No ${configName}: the app's own .global() tables, as Orrery wrote them in D1 (ids and versions kept): ${names.join(", ")}`,
   );
   return config;
 }

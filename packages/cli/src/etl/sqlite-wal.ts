@@ -39,15 +39,16 @@ function checksum(data: DataView, start: number, end: number, bigEndian: boolean
  * (a log SQLite reset or never wrote), leaves the database as it is, as SQLite would.
  */
 export function replayWal(database: Uint8Array, wal: Uint8Array): WalReplay {
-  if (wal.byteLength < HEADER_BYTES) return { database, frames: 0 };
+  const alone = { database: asRollbackJournal(database), frames: 0 };
+  if (wal.byteLength < HEADER_BYTES) return alone;
   const view = new DataView(wal.buffer, wal.byteOffset, wal.byteLength);
   const magic = view.getUint32(0);
-  if (magic !== MAGIC_LITTLE_ENDIAN && magic !== MAGIC_BIG_ENDIAN) return { database, frames: 0 };
+  if (magic !== MAGIC_LITTLE_ENDIAN && magic !== MAGIC_BIG_ENDIAN) return alone;
   const bigEndian = magic === MAGIC_BIG_ENDIAN;
   const pageSize = view.getUint32(8) === 1 ? 65536 : view.getUint32(8);
   const salts = [view.getUint32(16), view.getUint32(20)];
   let sum = checksum(view, 0, 24, bigEndian, [0, 0]);
-  if (sum[0] !== view.getUint32(24) || sum[1] !== view.getUint32(28)) return { database, frames: 0 };
+  if (sum[0] !== view.getUint32(24) || sum[1] !== view.getUint32(28)) return alone;
 
   // Walk the frames while they are valid; remember each page's latest image as of a commit.
   const frameBytes = FRAME_HEADER_BYTES + pageSize;
@@ -71,14 +72,26 @@ export function replayWal(database: Uint8Array, wal: Uint8Array): WalReplay {
       frames = seen;
     }
   }
-  if (frames === 0) return { database, frames: 0 };
+  if (frames === 0) return alone;
 
   const image = new Uint8Array(pages * pageSize);
   image.set(database.subarray(0, Math.min(database.byteLength, image.byteLength)));
   for (const [page, offset] of committed)
     if (page <= pages) image.set(wal.subarray(offset, offset + pageSize), (page - 1) * pageSize);
-  // Bytes 18 and 19 say "WAL mode" (2); as a lone image it is a rollback-journal database (1).
+  // The image is ours to change: see asRollbackJournal.
   image[18] = 1;
   image[19] = 1;
   return { database: image, frames };
+}
+
+/**
+ * Bytes 18 and 19 of a database in WAL mode say so (2): opened from memory, alone, it is a
+ * rollback-journal database (1), or SQLite would look for a log beside it.
+ */
+function asRollbackJournal(database: Uint8Array): Uint8Array {
+  if (database.byteLength < 20 || (database[18] !== 2 && database[19] !== 2)) return database;
+  const copy = database.slice();
+  copy[18] = 1;
+  copy[19] = 1;
+  return copy;
 }

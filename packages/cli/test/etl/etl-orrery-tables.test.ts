@@ -104,7 +104,7 @@ describe.each(["postgres", "mysql"] as const)("orrery etl of an app's own D1 tab
     const run = await orrery(root, "etl", "d1.sqlite", "--url", space.url, "--namespace", "acme");
     expect(run.code, run.stderr.join("\n")).toBe(0);
     expect(run.stdout[0]).toBe(
-      "No orrery.etl.ts: copying the app's own .global() tables as they are (ids and versions kept): users, posts",
+      "No orrery.etl.ts: the app's own .global() tables, as Orrery wrote them in D1 (ids and versions kept): users, posts",
     );
     expect(run.stdout).toContain("checked users → users: 40 rows (40 new, 0 loaded before)");
     expect(run.stdout).toContain("checked posts → posts: 120 rows (120 new, 0 loaded before)");
