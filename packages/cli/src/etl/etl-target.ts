@@ -81,9 +81,7 @@ export class EtlTarget {
   ): Promise<void> {
     const problems: string[] = [];
     for (const table of plan.tables) {
-      const columns = await describeTargetTable(this.exec, table.targetTable).catch((error: unknown) => {
-        throw fail(describeDatabaseError(error, this.url));
-      });
+      const columns = await this.columnsOf(table.targetTable);
       if (columns.length === 0) {
         problems.push(
           `table "${table.targetTable}" does not exist: run "orrery migrate latest" against this database first`,
@@ -110,7 +108,7 @@ export class EtlTarget {
 
   /** Whether the id map table exists yet (a first run makes it). */
   async hasIdMap(): Promise<boolean> {
-    return (await describeTargetTable(this.exec, MAP.name)).length > 0;
+    return this.hasTable(MAP.name);
   }
 
   async createIdMap(): Promise<void> {
@@ -194,10 +192,14 @@ export class EtlTarget {
 
   /** The table exists (in the schema the search path finds, on Postgres). */
   async hasTable(name: string): Promise<boolean> {
-    const columns = await describeTargetTable(this.exec, name).catch((error: unknown) => {
+    return (await this.columnsOf(name)).length > 0;
+  }
+
+  /** A table's columns (none: it does not exist); a failure is one line naming the server. */
+  private columnsOf(table: string) {
+    return describeTargetTable(this.exec, table).catch((error: unknown) => {
       throw fail(describeDatabaseError(error, this.url));
     });
-    return columns.length > 0;
   }
 
   /** Carries the source's unsent outbox messages (see `carry-outbox.ts`), all in one transaction. */

@@ -28,7 +28,7 @@ export interface Dialect {
 }
 
 // Every commit builds its statements' text again; their placeholder lists repeat, so keep them.
-const placeholderLists = new WeakMap<Dialect, Map<number, string>>();
+const placeholderLists = new WeakMap<Dialect, Map<string, string>>();
 
 /** `?, ?, ?` (or `$3, $4, $5` from `startAt` 3): `count` placeholders of the dialect. */
 export function placeholders(dialect: Dialect, count: number, startAt = 1): string {
@@ -37,13 +37,13 @@ export function placeholders(dialect: Dialect, count: number, startAt = 1): stri
     lists = new Map();
     placeholderLists.set(dialect, lists);
   }
-  const key = count * 65_536 + startAt;
+  const key = `${count}@${startAt}`;
   let list = lists.get(key);
   if (list === undefined) {
     const parts: string[] = [];
     for (let i = 0; i < count; i++) parts.push(dialect.placeholder(startAt + i));
     list = parts.join(", ");
-    if (count < 65_536 && startAt < 65_536) lists.set(key, list);
+    lists.set(key, list);
   }
   return list;
 }
