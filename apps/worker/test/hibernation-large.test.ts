@@ -12,6 +12,8 @@ describe("hibernation with many subscriptions", () => {
     ]);
     const lists = Array.from({ length: 12 }, (_, i) => `list-${i}-${"x".repeat(4000)}`);
     for (const [i, list] of lists.entries()) await watcher.subscribe(`q${i}`, "tasks:list", { list });
+    // The first results' hashes are written within 500 ms; hibernation waits for that timer.
+    await new Promise((resolve) => setTimeout(resolve, 800));
     await evictDurableObject(env.GLOBAL_STORE.getByName(namespace), { webSockets: "hibernate" });
     await writer.mutate("m", "tasks:add", { list: lists[11], text: "last one" });
     const transition = await watcher.next((m) => m.type === "transition");

@@ -39,6 +39,7 @@ function authSync({ runner, store }: RunnerFixture, options: { delayMs?: number;
     {
       send: (id, text) => sent.set(id, [...(sent.get(id) ?? []), JSON.parse(text) as ServerMessage]),
       saveState: () => {},
+      saveProgress: () => {},
     },
   );
   store.onCommitted((outcome) => sync.committed(outcome));

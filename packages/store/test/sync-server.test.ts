@@ -16,6 +16,7 @@ function memoryTransport() {
       send: (id: string, frame: string) =>
         sent.set(id, [...(sent.get(id) ?? []), JSON.parse(frame) as ServerMessage]),
       saveState: (id: string, state: ConnectionState) => saved.set(id, structuredClone(state)),
+      saveProgress: (id: string, state: ConnectionState) => saved.set(id, structuredClone(state)),
     },
     take(id: string): ServerMessage[] {
       const messages = sent.get(id) ?? [];
@@ -145,6 +146,34 @@ describe("SyncServer", () => {
         (messages) => (messages[0] as { updates: { hash: string }[] }).updates[0]!.hash,
       );
       expect(new Set(hashes).size).toBe(1);
+    }));
+
+  it("connections that share a query's update are each sent a transition from their own version", () =>
+    withRunner(async (fixture) => {
+      const memory = memoryTransport();
+      const sync = syncFor(fixture, memory.transport);
+      for (const id of ["a", "b", "c"]) {
+        sync.connect(id, null);
+        await sync.receive(
+          id,
+          frame({ type: "subscribe", id: "q", query: "tasks:list", args: { list: "x" } }),
+        );
+      }
+      // b's own commit elsewhere moves b alone to version 1.
+      await sync.receive(
+        "b",
+        frame({ type: "mutate", requestId: "r", mutation: "tasks:add", args: { list: "other", text: "o" } }),
+      );
+      for (const id of ["a", "b", "c"]) memory.take(id);
+      await fixture.runner.runMutation("tasks:add", { list: "x", text: "t" });
+      const frames = ["a", "b", "c"].map((id) => memory.take(id));
+      expect(
+        frames.map((sent) => sent.map((m) => m.type === "transition" && [m.fromVersion, m.toVersion])),
+      ).toEqual([[[0, 2]], [[1, 2]], [[0, 2]]]);
+      for (const sent of frames)
+        expect(sent[0]).toMatchObject({
+          updates: [{ id: "q", value: [expect.objectContaining({ text: "t" })] }],
+        });
     }));
 
   it("unsubscribed and disconnected subscriptions get nothing more", () =>
@@ -296,6 +325,7 @@ describe("SyncServer", () => {
           return memory.transport.send(id, frame);
         },
         saveState: memory.transport.saveState,
+        saveProgress: memory.transport.saveProgress,
       });
       sync.connect("a", null);
       for (const name of ["one", "two"]) {
@@ -329,6 +359,7 @@ describe("SyncServer", () => {
           return memory.transport.send(id, frame);
         },
         saveState: memory.transport.saveState,
+        saveProgress: memory.transport.saveProgress,
       };
       const sync = syncFor(fixture, transport);
       // The failing connection comes first, so a throw would stop the others' sends.

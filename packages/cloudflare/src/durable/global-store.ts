@@ -25,6 +25,8 @@ import type { MaintenanceState } from "./maintenance-flag";
 import { type HttpRequestKey, mutateOptionsOf } from "./request-key";
 import { type Runtime, startRuntime } from "./runtime";
 
+const sendFrame = WebSocket.prototype.send;
+
 /** What the worker's routes call on a GlobalStore: its RPC surface. */
 export interface GlobalStoreRpc {
   call(
@@ -108,7 +110,7 @@ export function globalStoreClass<S extends SchemaDefinition>(config: OrreryConfi
       this.openConnections.delete(connection.id);
       const { sync } = await this.getRuntime();
       sync.disconnect(connection.id);
-      this.connectionStates.forget(connection.id);
+      this.connectionStates.forget(connection as Connection<Attachment>);
     }
 
     /**
@@ -231,19 +233,27 @@ export function globalStoreClass<S extends SchemaDefinition>(config: OrreryConfi
         globalBackend: config.globalBackend,
         ...(config.auth ? { verifyToken: verifierIn(config.auth, this.env as unknown as WorkerEnv) } : {}),
         transport: {
-          send: (connectionId, frame) => this.connectionById(connectionId)?.send(frame),
+          send: (connectionId, frame) => {
+            const connection = this.connectionById(connectionId);
+            // The runtime's own send: partyserver's connection is the socket with its
+            // properties redefined, where looking `send` up costs more than the call.
+            if (connection) sendFrame.call(connection, frame);
+          },
           saveState: (connectionId, state) => {
             const connection = this.connectionById(connectionId);
             if (connection) this.connectionStates.save(connection, state);
           },
+          saveProgress: (connectionId, state) => {
+            const connection = this.connectionById(connectionId);
+            if (connection) this.connectionStates.saveProgress(connection, state);
+          },
         },
       });
       // After a wake-up, connections that were already open carry their state in attachments.
-      for (const connection of this.getConnections<Attachment>()) {
-        this.openConnections.set(connection.id, connection);
-        const state = this.connectionStates.load(connection);
-        if (state) runtime.sync.connect(connection.id, state);
-      }
+      const open = [...this.getConnections<Attachment>()];
+      for (const connection of open) this.openConnections.set(connection.id, connection);
+      for (const [connection, state] of this.connectionStates.restore(open))
+        runtime.sync.connect(connection.id, state);
       return runtime;
     }
   };

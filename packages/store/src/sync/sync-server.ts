@@ -71,7 +71,15 @@ export interface CommitNotice {
 export interface SyncTransport {
   /** May throw (a closing socket): only that connection is affected. */
   send(connectionId: string, frame: string): void;
+  /** Its subscriptions or identity changed: persist now. */
   saveState(connectionId: string, state: ConnectionState): void;
+  /**
+   * Only its version and result hashes moved (a transition went out). The transport may defer
+   * this, as long as what it restores later is either the last state it was given or, when a
+   * deferred save was cut short, a state with the hashes cleared: results are then sent again,
+   * never skipped for a hash the client no longer holds.
+   */
+  saveProgress(connectionId: string, state: ConnectionState): void;
 }
 
 /** A subscription's new result, encoded, not yet sent: its hash is kept only once it was. */
@@ -358,15 +366,25 @@ export class SyncServer {
     return encodeResult(body);
   }
 
-  /** Each member whose held result differs gets an update; the same bytes for all of them. */
+  /**
+   * Each member whose held result differs gets an update; the same bytes for all of them, and
+   * the same update object for members under the same subscription id (so a transition
+   * carrying only it is encoded once per version, see {@link rerun}).
+   */
   private collectChanges(
     group: QueryGroup,
     result: EncodedResult,
     changed: Map<string, PendingUpdate[]>,
   ): void {
+    const byId = new Map<string, PendingUpdate>();
     for (const member of group.members.values()) {
-      const pending = this.pendingFor(member, result);
-      if (!pending) continue;
+      const subscription = this.connections.get(member.connectionId)?.subscriptions[member.id];
+      if (!subscription || subscription.hash === result.hash) continue;
+      let pending = byId.get(member.id);
+      if (!pending) {
+        pending = { id: member.id, encoded: encodeUpdate(member.id, result), hash: result.hash };
+        byId.set(member.id, pending);
+      }
       const list = changed.get(member.connectionId);
       if (list) list.push(pending);
       else changed.set(member.connectionId, [pending]);
@@ -379,19 +397,22 @@ export class SyncServer {
     return { id: member.id, encoded: encodeUpdate(member.id, result), hash: result.hash };
   }
 
-  /** Sends one transition; the connection's hashes and version move only if it went out. */
+  /**
+   * Sends one transition (`frame`, when the caller already encoded this very one); the
+   * connection's hashes and version move only if it went out.
+   */
   private sendTransition(
     connectionId: string,
     state: ConnectionState,
     pending: readonly PendingUpdate[],
     toVersion: number,
+    frame = encodeTransition(
+      state.version,
+      Math.max(state.version, toVersion),
+      pending.map((p) => p.encoded),
+    ),
   ): boolean {
     const nextVersion = Math.max(state.version, toVersion);
-    const frame = encodeTransition(
-      state.version,
-      nextVersion,
-      pending.map((p) => p.encoded),
-    );
     if (!this.send(connectionId, frame)) {
       // Its hashes did not move, so re-running every query of the connection on the next
       // commit sends whatever it missed, not only what that commit touches.
@@ -406,7 +427,7 @@ export class SyncServer {
       const subscription = state.subscriptions[id];
       if (subscription) subscription.hash = hash;
     }
-    this.save(connectionId, state);
+    this.save(connectionId, state, "progress");
     return true;
   }
 
@@ -464,17 +485,31 @@ export class SyncServer {
     }
     const to = toVersion ?? this.functions.version();
     const sent = new Set<string>();
+    // The common fan-out: many connections at one version, each sent the same single update.
+    const shared = new Map<PendingUpdate, { from: number; frame: string }>();
     for (const [connectionId, list] of changed) {
       const state = this.connections.get(connectionId);
-      if (state && this.sendTransition(connectionId, state, list, to)) sent.add(connectionId);
+      if (!state) continue;
+      let frame: string | undefined;
+      if (list.length === 1) {
+        const only = list[0]!;
+        const known = shared.get(only);
+        if (known?.from === state.version) frame = known.frame;
+        else {
+          frame = encodeTransition(state.version, Math.max(state.version, to), [only.encoded]);
+          shared.set(only, { from: state.version, frame });
+        }
+      }
+      if (this.sendTransition(connectionId, state, list, to, frame)) sent.add(connectionId);
     }
     return sent;
   }
 
   /** A connection's state that cannot be saved (storage failing) is logged; others go on. */
-  private save(connectionId: string, state: ConnectionState): void {
+  private save(connectionId: string, state: ConnectionState, what: "state" | "progress" = "state"): void {
     try {
-      this.transport.saveState(connectionId, state);
+      if (what === "progress") this.transport.saveProgress(connectionId, state);
+      else this.transport.saveState(connectionId, state);
     } catch (error) {
       console.error(`orrery: could not save the state of connection ${connectionId}`, error);
     }
