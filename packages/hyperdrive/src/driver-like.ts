@@ -10,7 +10,11 @@ export interface PostgresJsResult extends ReadonlyArray<Record<string, unknown>>
 
 /** A postgres.js `Sql` (or a transaction's `sql`): `postgres(url)`. */
 export interface PostgresJsLike {
-  unsafe(query: string, parameters?: unknown[]): PromiseLike<PostgresJsResult>;
+  unsafe(
+    query: string,
+    parameters?: unknown[],
+    options?: { prepare?: boolean },
+  ): PromiseLike<PostgresJsResult>;
 }
 
 /** A postgres.js `Sql` that can open a transaction on one reserved connection. */

@@ -25,9 +25,13 @@ export function freshName(prefix: string): string {
 }
 
 /** A postgres.js client whose unqualified names resolve in `schema`. */
-export function postgresJs(schema: string | undefined, options: { max?: number } = {}): postgres.Sql {
+export function postgresJs(
+  schema: string | undefined,
+  options: { max?: number; debug?: (connection: number, query: string) => void } = {},
+): postgres.Sql {
   return postgres(pgUrl(), {
     max: options.max ?? 4,
+    ...(options.debug ? { debug: options.debug } : {}),
     connect_timeout: 5,
     onnotice: () => undefined,
     ...(schema ? { connection: { search_path: schema } } : {}),

@@ -199,6 +199,60 @@ describe("a postgres.js batch, its statements pipelined", () => {
   });
 });
 
+describe("a postgres.js batch of writes to different tables, as one statement", () => {
+  it("lands whole, or not at all when a guard misses or a write fails", async () => {
+    const sql = postgresJs(undefined, { max: 1 });
+    const exec = buildPgExec(sql);
+    const stamp = Date.now();
+    const [docs, marks] = [`single_docs_${stamp}`, `single_marks_${stamp}`];
+    const run = (text: string, params: unknown[] = []) => exec.run({ sql: text, params: params as never });
+    await run(`CREATE TABLE "${docs}" (id INT PRIMARY KEY, v INT NOT NULL)`);
+    await run(`CREATE TABLE "${marks}" (id INT PRIMARY KEY)`);
+    const statements: string[] = [];
+    const spy = postgresJs(undefined, {
+      max: 1,
+      debug: (_connection: number, query: string) => statements.push(query),
+    });
+    const spied = buildPgExec(spy);
+    try {
+      await run(`INSERT INTO "${docs}" (id, v) VALUES (1, 1)`);
+      const mark = (id: number) => ({ sql: `INSERT INTO "${marks}" (id) VALUES ($1)`, params: [id] });
+      const bump = (id: number, from: number) => ({
+        sql: `UPDATE "${docs}" SET v = $1 WHERE id = $2 AND v = $3`,
+        params: [from + 1, id, from],
+        expectAffected: 1,
+      });
+      // A guard that misses (row 1 is at v = 1, not 7), after a write that would succeed.
+      const missed = await spied.batch([mark(10), bump(1, 7)]).catch((e: unknown) => e);
+      expect(missed).toBeInstanceOf(GuardFailedError);
+      expect(missed).toMatchObject({ statementIndex: 1, rowsAffected: 0 });
+      // A duplicate key in the second write undoes the first.
+      await run(`INSERT INTO "${marks}" (id) VALUES (20)`);
+      await expect(spied.batch([bump(1, 1), mark(20)])).rejects.toThrow(/duplicate key/);
+      expect((await run(`SELECT id, v FROM "${docs}"`)).rows).toEqual([{ id: 1, v: 1 }]);
+      expect((await run(`SELECT id FROM "${marks}" ORDER BY id`)).rows).toEqual([{ id: 20 }]);
+      // Guards that hold: both land, with their counts, in one statement (no BEGIN, no COMMIT).
+      statements.length = 0;
+      const landed = await spied.batch([bump(1, 1), mark(11)]);
+      expect(landed.map((result) => result.rowsAffected)).toEqual([1, 1]);
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toMatch(/^WITH w0 AS \(UPDATE/);
+      expect((await run(`SELECT id, v FROM "${docs}"`)).rows).toEqual([{ id: 1, v: 2 }]);
+      // Two writes to one table would not see each other in one statement: a transaction.
+      statements.length = 0;
+      await spied.batch([
+        mark(12),
+        { sql: `DELETE FROM "${marks}" WHERE id = $1`, params: [12], expectAffected: 1 },
+      ]);
+      expect(statements.map((query) => query.split(" ")[0])).toEqual(["begin", "INSERT", "DELETE", "commit"]);
+    } finally {
+      await run(`DROP TABLE "${docs}"`);
+      await run(`DROP TABLE "${marks}"`);
+      await Promise.all([sql.end(), spy.end()]);
+    }
+  });
+});
+
 describe("createHyperdriveGlobalCtxDb", () => {
   it("refuses an exec of another engine", async () => {
     const client = new pg.Client({ connectionString: pgUrl() });

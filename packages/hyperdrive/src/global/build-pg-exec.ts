@@ -16,14 +16,15 @@ import type {
 } from "../driver-like";
 import { toPgParam } from "./driver-params";
 import { createSerialLane } from "./serial-lane";
+import { asSingleStatement, countsOf, guardMissOf } from "./single-statement-batch";
 
 /** What {@link buildPgExec} accepts: a postgres.js `Sql`, or a node-postgres `Pool` or `Client`. */
 export type PgExecClient = PostgresJsSqlLike | NodePgPoolLike | NodePgLike;
 
 /**
  * Turns a Postgres driver into the store's {@link SqlExec}. A batch is one transaction on one
- * connection (postgres.js `sql.begin`, its statements pipelined, or a client checked out of a
- * node-postgres pool, one statement at a time); a
+ * connection: with postgres.js one statement when it can be (`single-statement-batch.ts`),
+ * else `sql.begin`; with node-postgres a client checked out of the pool. A
  * guarded statement whose affected count differs from `expectAffected` throws
  * {@link GuardFailedError} and the transaction rolls back.
  *
@@ -51,8 +52,16 @@ function checkGuard(statement: BatchStatement, index: number, result: SqlResult)
   }
 }
 
+/**
+ * Named prepared statements, which postgres.js's `unsafe` leaves off by default: unprepared,
+ * every statement with parameters is first sent to be described and only then run, a round
+ * trip more each time. The store's statements come in a bounded set of shapes per table, and
+ * each connection keeps the ones it has seen prepared.
+ */
+const PREPARED = { prepare: true } as const;
+
 async function runPostgresJs(sql: PostgresJsLike, statement: SqlStatement): Promise<SqlResult> {
-  const result = await sql.unsafe(statement.sql, statement.params.map(toPgParam));
+  const result = await sql.unsafe(statement.sql, statement.params.map(toPgParam), PREPARED);
   return { rows: [...result] as SqlRow[], rowsAffected: result.count ?? 0 };
 }
 
@@ -62,14 +71,33 @@ function postgresJsExec(sql: PostgresJsSqlLike): SqlExec {
     dialect: postgresDialect,
     run: (statement) => runPostgresJs(sql, statement),
     async batch(statements) {
+      // A statement alone is atomic, and a guard that misses on it changed nothing.
+      const [only] = statements;
+      if (only && statements.length === 1) {
+        const result = await runPostgresJs(sql, only);
+        checkGuard(only, 0, result);
+        return [result];
+      }
+      const single = asSingleStatement(statements);
+      if (single) {
+        let row: Record<string, unknown> | undefined;
+        try {
+          [row] = await sql.unsafe(single.sql, single.params.map(toPgParam), PREPARED);
+        } catch (error) {
+          throw guardMissOf(error) ?? error;
+        }
+        return countsOf(row, statements.length).map((rowsAffected) => ({ rows: [], rowsAffected }));
+      }
       let results: SqlResult[] = [];
       await sql.begin(async (transaction) => {
-        // Sent together (postgres.js pipelines queries issued at once on one connection): one
-        // round trip for the statements instead of one each. A statement that fails aborts the
-        // transaction, so the ones after it fail too; a missed guard is found once all are
-        // back. Either way the callback throws and the whole transaction rolls back.
-        results = await Promise.all(statements.map((statement) => runPostgresJs(transaction, statement)));
-        for (const [index, statement] of statements.entries()) checkGuard(statement, index, results[index]!);
+        // One at a time: statements sent together get their answers in several packets, and a
+        // proxy that delays small packets (Nagle) can hold the last one for tens of ms.
+        results = [];
+        for (const [index, statement] of statements.entries()) {
+          const result = await runPostgresJs(transaction, statement);
+          checkGuard(statement, index, result);
+          results.push(result);
+        }
       });
       return results;
     },

@@ -1,0 +1,59 @@
+import { type BatchStatement, GuardFailedError, type SqlStatement } from "@orrery/store";
+
+const WRITE_TARGET = /^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+("(?:[^"]|"")+"|[A-Za-z_][\w.]*)/i;
+const RETURNING = /\bRETURNING\b/i;
+const PLACEHOLDER = /\$(\d+)/g;
+const MISSED_GUARD = /orrery guard (\d+) missed: (\d+)/;
+
+/**
+ * A Postgres batch as one statement: each write a data-modifying CTE, the counts read back,
+ * and a guard that misses raising an error, so the whole statement (and with it every write)
+ * is undone. One statement is one transaction and one round trip, where BEGIN, the statements
+ * and COMMIT take three or more.
+ *
+ * The writes of a statement's CTEs all see the snapshot it started with, not each other's
+ * rows, so this is only used where that cannot matter: at most one write per table (a
+ * commit's document write beside its marker and outbox rows). Anything else, and any
+ * statement that returns rows, returns null: the caller runs a transaction instead.
+ */
+export function asSingleStatement(statements: readonly BatchStatement[]): SqlStatement | null {
+  const tables = new Set<string>();
+  for (const { sql } of statements) {
+    const target = WRITE_TARGET.exec(sql)?.[1];
+    if (!target || tables.has(target) || RETURNING.test(sql)) return null;
+    tables.add(target);
+  }
+  const params: unknown[] = [];
+  const writes: string[] = [];
+  const columns: string[] = [];
+  for (const [index, statement] of statements.entries()) {
+    const offset = params.length;
+    params.push(...statement.params);
+    const sql = statement.sql
+      .replace(/[\s;]+$/, "")
+      .replace(PLACEHOLDER, (_, n: string) => `$${Number(n) + offset}`);
+    writes.push(`w${index} AS (${sql} RETURNING 1)`);
+    const count = `(SELECT count(*) FROM w${index})`;
+    columns.push(`${count}::int AS c${index}`);
+    // Cast to an integer only when it missed: the error that undoes the statement names it.
+    if (statement.expectAffected !== undefined)
+      columns.push(
+        `CASE WHEN ${count} <> ${Number(statement.expectAffected)} THEN CAST('orrery guard ${index} missed: ' || ${count} AS integer) END AS g${index}`,
+      );
+  }
+  return {
+    sql: `WITH ${writes.join(", ")} SELECT ${columns.join(", ")}`,
+    params: params as SqlStatement["params"],
+  };
+}
+
+/** The rows each write of {@link asSingleStatement}'s statement changed, from its one result row. */
+export function countsOf(row: Record<string, unknown> | undefined, statements: number): number[] {
+  return Array.from({ length: statements }, (_, index) => Number(row?.[`c${index}`] ?? 0));
+}
+
+/** A missed guard's error, as the store expects it; null for any other failure. */
+export function guardMissOf(error: unknown): GuardFailedError | null {
+  const missed = MISSED_GUARD.exec(error instanceof Error ? error.message : "");
+  return missed ? new GuardFailedError(Number(missed[1]), Number(missed[2])) : null;
+}
