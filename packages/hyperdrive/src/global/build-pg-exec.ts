@@ -53,15 +53,22 @@ function checkGuard(statement: BatchStatement, index: number, result: SqlResult)
 }
 
 /**
- * Named prepared statements, which postgres.js's `unsafe` leaves off by default: unprepared,
- * every statement with parameters is first sent to be described and only then run, a round
- * trip more each time. The store's statements come in a bounded set of shapes per table, and
- * each connection keeps the ones it has seen prepared.
+ * Writes run as named prepared statements, which postgres.js's `unsafe` leaves off by
+ * default: unprepared, a statement with parameters is first sent to be described and only
+ * then run, a round trip more each time. The store's writes come in a bounded set of shapes
+ * per table, and each connection keeps the ones it has seen prepared. Reads stay unprepared:
+ * Hyperdrive caches the results of prepared reads, and a live query or a mutation's read must
+ * see the last commit.
  */
-const PREPARED = { prepare: true } as const;
+const WRITE = { prepare: true } as const;
+const READ = { prepare: false } as const;
 
-async function runPostgresJs(sql: PostgresJsLike, statement: SqlStatement): Promise<SqlResult> {
-  const result = await sql.unsafe(statement.sql, statement.params.map(toPgParam), PREPARED);
+async function runPostgresJs(
+  sql: PostgresJsLike,
+  statement: SqlStatement,
+  options: typeof WRITE | typeof READ,
+): Promise<SqlResult> {
+  const result = await sql.unsafe(statement.sql, statement.params.map(toPgParam), options);
   return { rows: [...result] as SqlRow[], rowsAffected: result.count ?? 0 };
 }
 
@@ -69,12 +76,12 @@ function postgresJsExec(sql: PostgresJsSqlLike): SqlExec {
   return {
     engine: "postgres",
     dialect: postgresDialect,
-    run: (statement) => runPostgresJs(sql, statement),
+    run: (statement) => runPostgresJs(sql, statement, READ),
     async batch(statements) {
       // A statement alone is atomic, and a guard that misses on it changed nothing.
       const [only] = statements;
       if (only && statements.length === 1) {
-        const result = await runPostgresJs(sql, only);
+        const result = await runPostgresJs(sql, only, WRITE);
         checkGuard(only, 0, result);
         return [result];
       }
@@ -82,7 +89,7 @@ function postgresJsExec(sql: PostgresJsSqlLike): SqlExec {
       if (single) {
         let row: Record<string, unknown> | undefined;
         try {
-          [row] = await sql.unsafe(single.sql, single.params.map(toPgParam), PREPARED);
+          [row] = await sql.unsafe(single.sql, single.params.map(toPgParam), WRITE);
         } catch (error) {
           throw guardMissOf(error) ?? error;
         }
@@ -94,7 +101,7 @@ function postgresJsExec(sql: PostgresJsSqlLike): SqlExec {
         // proxy that delays small packets (Nagle) can hold the last one for tens of ms.
         results = [];
         for (const [index, statement] of statements.entries()) {
-          const result = await runPostgresJs(transaction, statement);
+          const result = await runPostgresJs(transaction, statement, WRITE);
           checkGuard(statement, index, result);
           results.push(result);
         }
