@@ -17,21 +17,37 @@ const MISSED_GUARD = /orrery guard (\d+) missed: (\d+)/;
  * statement that returns rows, returns null: the caller runs a transaction instead.
  */
 export function asSingleStatement(statements: readonly BatchStatement[]): SqlStatement | null {
+  let shape = "";
+  for (const statement of statements) shape += `${statement.expectAffected ?? "-"} ${statement.sql}\u0000`;
+  let sql = combined.get(shape);
+  if (sql === undefined) {
+    sql = combine(statements);
+    // Commits come in a few shapes per table; the bound only guards against a caller with many.
+    if (combined.size < MAX_SHAPES) combined.set(shape, sql);
+  }
+  return sql === null ? null : { sql, params: statements.flatMap((statement) => statement.params) };
+}
+
+const MAX_SHAPES = 1000;
+/** The combined statement of each batch shape seen (its statements' SQL and guards); null: none. */
+const combined = new Map<string, string | null>();
+
+function combine(statements: readonly BatchStatement[]): string | null {
   const tables = new Set<string>();
   for (const { sql } of statements) {
     const target = WRITE_TARGET.exec(sql)?.[1];
     if (!target || tables.has(target) || RETURNING.test(sql)) return null;
     tables.add(target);
   }
-  const params: unknown[] = [];
+  let offset = 0;
   const writes: string[] = [];
   const columns: string[] = [];
   for (const [index, statement] of statements.entries()) {
-    const offset = params.length;
-    params.push(...statement.params);
+    const shift = offset;
+    offset += statement.params.length;
     const sql = statement.sql
       .replace(/[\s;]+$/, "")
-      .replace(PLACEHOLDER, (_, n: string) => `$${Number(n) + offset}`);
+      .replace(PLACEHOLDER, (_, n: string) => `$${Number(n) + shift}`);
     writes.push(`w${index} AS (${sql} RETURNING 1)`);
     const count = `(SELECT count(*) FROM w${index})`;
     columns.push(`${count}::int AS c${index}`);
@@ -41,10 +57,7 @@ export function asSingleStatement(statements: readonly BatchStatement[]): SqlSta
         `CASE WHEN ${count} <> ${Number(statement.expectAffected)} THEN CAST('orrery guard ${index} missed: ' || ${count} AS integer) END AS g${index}`,
       );
   }
-  return {
-    sql: `WITH ${writes.join(", ")} SELECT ${columns.join(", ")}`,
-    params: params as SqlStatement["params"],
-  };
+  return `WITH ${writes.join(", ")} SELECT ${columns.join(", ")}`;
 }
 
 /** The rows each write of {@link asSingleStatement}'s statement changed, from its one result row. */

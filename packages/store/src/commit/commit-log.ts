@@ -30,13 +30,20 @@ export class CommitLog {
     private readonly namespace: string,
   ) {}
 
+  /** The counter, created at 0 when the namespace has none yet. */
   async currentVersion(): Promise<number> {
     const { dialect } = this.exec;
-    const q = dialect.quote;
     await this.exec.run({
       sql: dialect.insertIgnore(META.name, [m.namespace, m.key, m.value], [m.namespace, m.key]),
       params: [this.namespace, VERSION_KEY, "0"],
     });
+    return this.storedVersion();
+  }
+
+  /** The counter as stored (0 when there is none): one read, for a check before a commit. */
+  async storedVersion(): Promise<number> {
+    const { dialect } = this.exec;
+    const q = dialect.quote;
     const { rows } = await this.exec.run({
       sql: `SELECT ${q(m.value)} FROM ${q(META.name)} WHERE ${q(m.namespace)} = ${dialect.placeholder(1)} AND ${q(m.key)} = ${dialect.placeholder(2)}`,
       params: [this.namespace, VERSION_KEY],

@@ -287,8 +287,9 @@ export class Committer {
   }
 
   private async precheckHome(home: EngineBatch): Promise<void> {
-    if ((await this.options.log.currentVersion()) !== this.version) {
-      this.version = await this.options.log.currentVersion();
+    const stored = await this.options.log.storedVersion();
+    if (stored !== this.version) {
+      this.version = stored;
       throw new WriteConflict(SYSTEM_TABLES.meta.name, this.options.namespace);
     }
     const reader = new TableReader(this.options.schema, this.options.execFor, this.options.namespace, null);
