@@ -20,6 +20,7 @@ export default defineConfig(async () => {
         },
       }),
     ],
+    resolve: { alias: { cardinal: path.join(import.meta.dirname, "test-support/cardinal-stub.cjs") } },
     test: {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],

@@ -29,6 +29,7 @@ export async function hyperdrivePoolConfig(engine: AgentEngine): Promise<ViteUse
         },
       }),
     ],
+    resolve: { alias: { cardinal: path.join(import.meta.dirname, "cardinal-stub.cjs") } },
     test: {
       name: engine,
       root,
