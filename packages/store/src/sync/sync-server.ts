@@ -1,17 +1,9 @@
 import {
   type ClientMessage,
-  type EncodedResult,
-  encodeResult,
-  encodeServerMessage,
-  encodeTransition,
-  encodeUpdate,
   fromWire,
   type ParseResult,
   parseClientMessage,
-  type ServerMessage,
   toWire,
-  type WireError,
-  type WireValue,
   wireErrorOf,
 } from "@orrery/protocol";
 import { requestScope } from "../commit/request-log";
@@ -28,6 +20,7 @@ import {
 } from "./connection-identity";
 import { type ConnectionState, newConnectionState } from "./connection-state";
 import { type Member, type QueryGroup, QueryGroups } from "./query-groups";
+import { Transitions } from "./transitions";
 
 /** What the sync server needs from the function layer. */
 export interface LiveFunctions {
@@ -82,13 +75,6 @@ export interface SyncTransport {
   saveProgress(connectionId: string, state: ConnectionState): void;
 }
 
-/** A subscription's new result, encoded, not yet sent: its hash is kept only once it was. */
-interface PendingUpdate {
-  readonly id: string;
-  readonly encoded: string;
-  readonly hash: string;
-}
-
 /** Subscriptions one connection may hold: each costs a re-run on every commit it touches. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 1000;
 
@@ -112,10 +98,16 @@ export class SyncServer {
   private readonly expiry = new IdentityExpiry();
   private readonly authenticating = new AuthenticationOrder();
 
+  private readonly transitions: Transitions;
+
   constructor(
     private readonly functions: LiveFunctions,
-    private readonly transport: SyncTransport,
-  ) {}
+    transport: SyncTransport,
+  ) {
+    this.transitions = new Transitions(this.connections, this.groups, functions, transport, (delay) =>
+      this.scheduleRetry(delay),
+    );
+  }
 
   get connectionCount(): number {
     return this.connections.size;
@@ -141,7 +133,7 @@ export class SyncServer {
       );
       this.groups.forgetReads(group);
     }
-    if (!state) this.save(connectionId, restored);
+    if (!state) this.transitions.save(connectionId, restored);
   }
 
   disconnect(connectionId: string): void {
@@ -162,7 +154,7 @@ export class SyncServer {
     const state = this.connections.get(connectionId);
     if (!state) return;
     if (!parsed.ok) {
-      this.sendMessage(connectionId, { type: "error", ...parsed.error });
+      this.transitions.sendMessage(connectionId, { type: "error", ...parsed.error });
       return;
     }
     // No frame runs under an identity whose token has expired.
@@ -173,14 +165,14 @@ export class SyncServer {
         // Answered in the lane, after every transition of the commits before it: a client
         // uses the pong as a barrier ("everything my mutation caused has reached me").
         await this.functions.exclusive(async () => {
-          this.sendMessage(connectionId, { type: "pong" });
+          this.transitions.sendMessage(connectionId, { type: "pong" });
         });
         return;
       case "heartbeat":
         // The runtime answers the exact heartbeat frame itself (setWebSocketAutoResponse); one
         // that reaches the object anyway (another spelling of it) is answered at once, unlike
         // ping: it says only that the socket is alive, not that earlier commits were sent.
-        this.sendMessage(connectionId, { type: "heartbeatAck" });
+        this.transitions.sendMessage(connectionId, { type: "heartbeatAck" });
         return;
       case "subscribe":
         return this.subscribe(connectionId, state, message);
@@ -213,12 +205,12 @@ export class SyncServer {
       if (applyIdentity(state, change))
         for (const [id, { query, args }] of Object.entries(state.subscriptions))
           rerun.add(this.groups.join({ connectionId, id }, query, args, state.identity));
-      this.save(connectionId, state);
+      this.transitions.save(connectionId, state);
     }
-    await this.rerun(rerun);
+    await this.transitions.rerun(rerun);
     for (const change of changes)
       if (this.connections.has(change.connectionId))
-        this.sendMessage(change.connectionId, authMessage(change));
+        this.transitions.sendMessage(change.connectionId, authMessage(change));
   }
 
   /** In the lane: identities whose token expired end; their queries re-run as anonymous. */
@@ -237,7 +229,7 @@ export class SyncServer {
     // keeps an optimistic update until a transition reaches that version, so it must know the
     // version first, or it would apply the update twice.
     if (caller && commit.origin !== undefined && commit.requestId !== undefined) {
-      this.sendMessage(commit.origin, {
+      this.transitions.sendMessage(commit.origin, {
         type: "mutationResult",
         requestId: commit.requestId,
         ok: true,
@@ -252,7 +244,8 @@ export class SyncServer {
     // Read your own writes: even when none of its results changed, the caller gets a
     // transition to the commit, so it can settle optimistic updates.
     if (caller && commit.origin !== undefined && !updated.has(commit.origin)) {
-      if (caller.version < commit.commitVersion) this.sendTransition(commit.origin, caller, [], toVersion);
+      if (caller.version < commit.commitVersion)
+        this.transitions.sendTransition(commit.origin, caller, [], toVersion);
     }
   }
 
@@ -263,7 +256,7 @@ export class SyncServer {
   ): Promise<void> {
     const { id, query } = message;
     const refuse = (code: string, text: string): void => {
-      this.sendMessage(connectionId, { type: "error", code, message: text, id });
+      this.transitions.sendMessage(connectionId, { type: "error", code, message: text, id });
     };
     if (state.subscriptions[id]) {
       return refuse("DUPLICATE_ID", `subscription id "${id}" is already in use on this connection`);
@@ -286,26 +279,26 @@ export class SyncServer {
     state.subscriptions[id] = subscription;
     const member: Member = { connectionId, id };
     this.groups.join(member, query, subscription.args, state.identity);
-    this.save(connectionId, state);
+    this.transitions.save(connectionId, state);
     await this.functions.exclusive(async () => {
       // It may have been unsubscribed (or the socket closed) while waiting for the lane.
       const group = this.groups.groupOf(member);
       if (!group || this.connections.get(connectionId) !== state || state.subscriptions[id] !== subscription)
         return;
-      const result = await this.run(group);
-      const pending = result && this.pendingFor(member, result);
+      const result = await this.transitions.run(group);
+      const pending = result && this.transitions.pendingFor(member, result);
       const toVersion = this.functions.version();
       // A resumed subscription whose result the client already holds costs nothing to send.
       // Version 0 (no commit yet) is also a new connection's own: there, the empty transition
       // is the only sign the client gets that the results it holds are current.
       if (pending || state.version < toVersion || toVersion === 0)
-        this.sendTransition(connectionId, state, pending ? [pending] : [], toVersion);
+        this.transitions.sendTransition(connectionId, state, pending ? [pending] : [], toVersion);
     });
   }
 
   private unsubscribe(connectionId: string, state: ConnectionState, id: string) {
     if (!state.subscriptions[id]) {
-      this.sendMessage(connectionId, {
+      this.transitions.sendMessage(connectionId, {
         type: "error",
         code: "UNKNOWN_ID",
         message: `no subscription "${id}" on this connection`,
@@ -315,7 +308,7 @@ export class SyncServer {
     }
     delete state.subscriptions[id];
     this.groups.leave({ connectionId, id });
-    this.save(connectionId, state);
+    this.transitions.save(connectionId, state);
   }
 
   private async mutate(
@@ -332,7 +325,7 @@ export class SyncServer {
         origin: connectionId,
       });
     } catch (error) {
-      this.sendMessage(connectionId, {
+      this.transitions.sendMessage(connectionId, {
         type: "mutationResult",
         requestId,
         ok: false,
@@ -343,106 +336,7 @@ export class SyncServer {
 
   /** Re-runs what the writes touched; returns the connections that were sent a transition. */
   private invalidate(writes: WriteSet, toVersion: number): Promise<Set<string>> {
-    return this.rerun(this.groups.touchedBy(writes, Date.now()), toVersion);
-  }
-
-  /**
-   * Runs a group's query once, records what it read (also when it failed), and encodes the
-   * result once for all its members; null when the group emptied while its query ran.
-   */
-  private async run(group: QueryGroup): Promise<EncodedResult | null> {
-    const outcome: ObservedQuery<unknown> = await this.functions.observeQuery(
-      group.query,
-      group.args,
-      group.identity,
-    );
-    const body: { value: WireValue } | { error: WireError } = outcome.ok
-      ? { value: toWire(outcome.value) }
-      : { error: wireErrorOf(outcome.error) };
-    const failureCode = "error" in body ? body.error.code : null;
-    const retryIn = this.groups.ran(group, outcome.readSet, failureCode, Date.now());
-    if (!this.groups.isLive(group)) return null;
-    if (retryIn !== null) this.scheduleRetry(retryIn);
-    return encodeResult(body);
-  }
-
-  /**
-   * Each member whose held result differs gets an update; the same bytes for all of them, and
-   * the same update object for members under the same subscription id (so a transition
-   * carrying only it is encoded once per version, see {@link rerun}).
-   */
-  private collectChanges(
-    group: QueryGroup,
-    result: EncodedResult,
-    changed: Map<string, PendingUpdate[]>,
-  ): void {
-    const byId = new Map<string, PendingUpdate>();
-    for (const member of group.members.values()) {
-      const subscription = this.connections.get(member.connectionId)?.subscriptions[member.id];
-      if (!subscription || subscription.hash === result.hash) continue;
-      let pending = byId.get(member.id);
-      if (!pending) {
-        pending = { id: member.id, encoded: encodeUpdate(member.id, result), hash: result.hash };
-        byId.set(member.id, pending);
-      }
-      const list = changed.get(member.connectionId);
-      if (list) list.push(pending);
-      else changed.set(member.connectionId, [pending]);
-    }
-  }
-
-  private pendingFor(member: Member, result: EncodedResult): PendingUpdate | null {
-    const subscription = this.connections.get(member.connectionId)?.subscriptions[member.id];
-    if (!subscription || subscription.hash === result.hash) return null;
-    return { id: member.id, encoded: encodeUpdate(member.id, result), hash: result.hash };
-  }
-
-  /**
-   * Sends one transition (`frame`, when the caller already encoded this very one); the
-   * connection's hashes and version move only if it went out.
-   */
-  private sendTransition(
-    connectionId: string,
-    state: ConnectionState,
-    pending: readonly PendingUpdate[],
-    toVersion: number,
-    frame = encodeTransition(
-      state.version,
-      Math.max(state.version, toVersion),
-      pending.map((p) => p.encoded),
-    ),
-  ): boolean {
-    const nextVersion = Math.max(state.version, toVersion);
-    if (!this.send(connectionId, frame)) {
-      // Its hashes did not move, so re-running every query of the connection on the next
-      // commit sends whatever it missed, not only what that commit touches.
-      for (const id of Object.keys(state.subscriptions)) {
-        const group = this.groups.groupOf({ connectionId, id });
-        if (group) this.groups.forgetReads(group);
-      }
-      return false;
-    }
-    state.version = nextVersion;
-    for (const { id, hash } of pending) {
-      const subscription = state.subscriptions[id];
-      if (subscription) subscription.hash = hash;
-    }
-    this.save(connectionId, state, "progress");
-    return true;
-  }
-
-  private sendMessage(connectionId: string, message: ServerMessage): boolean {
-    return this.send(connectionId, encodeServerMessage(message));
-  }
-
-  /** A send that fails (a closing socket) affects only its own connection. */
-  private send(connectionId: string, frame: string): boolean {
-    try {
-      this.transport.send(connectionId, frame);
-      return true;
-    } catch {
-      return false;
-    }
+    return this.transitions.rerun(this.groups.touchedBy(writes, Date.now()), toVersion);
   }
 
   /**
@@ -469,49 +363,7 @@ export class SyncServer {
   private async retryDue(): Promise<void> {
     await this.expireDue();
     const { due, nextInMs } = this.groups.dueRetries(Date.now());
-    await this.rerun(due);
+    await this.transitions.rerun(due);
     if (nextInMs !== null) this.scheduleRetry(nextInMs);
-  }
-
-  /**
-   * Re-runs groups and sends each connection what changed, as one transition to `toVersion`;
-   * returns the connections that were sent one.
-   */
-  private async rerun(groups: Iterable<QueryGroup>, toVersion?: number): Promise<Set<string>> {
-    const changed = new Map<string, PendingUpdate[]>();
-    for (const group of groups) {
-      const result = await this.run(group);
-      if (result) this.collectChanges(group, result, changed);
-    }
-    const to = toVersion ?? this.functions.version();
-    const sent = new Set<string>();
-    // The common fan-out: many connections at one version, each sent the same single update.
-    const shared = new Map<PendingUpdate, { from: number; frame: string }>();
-    for (const [connectionId, list] of changed) {
-      const state = this.connections.get(connectionId);
-      if (!state) continue;
-      let frame: string | undefined;
-      if (list.length === 1) {
-        const only = list[0]!;
-        const known = shared.get(only);
-        if (known?.from === state.version) frame = known.frame;
-        else {
-          frame = encodeTransition(state.version, Math.max(state.version, to), [only.encoded]);
-          shared.set(only, { from: state.version, frame });
-        }
-      }
-      if (this.sendTransition(connectionId, state, list, to, frame)) sent.add(connectionId);
-    }
-    return sent;
-  }
-
-  /** A connection's state that cannot be saved (storage failing) is logged; others go on. */
-  private save(connectionId: string, state: ConnectionState, what: "state" | "progress" = "state"): void {
-    try {
-      if (what === "progress") this.transport.saveProgress(connectionId, state);
-      else this.transport.saveState(connectionId, state);
-    } catch (error) {
-      console.error(`orrery: could not save the state of connection ${connectionId}`, error);
-    }
   }
 }
