@@ -60,10 +60,11 @@ describe("the scheduler in the example app", () => {
     const planned = await watcher.next(
       (m) => m.type === "transition" && JSON.stringify(m).includes(String(jobId)),
     );
-    expect((updateFor(planned, "jobs") as JobRow[]).find((job) => job._id === jobId)).toMatchObject({
-      name: "tasks:addDue",
-      status: "pending",
-    });
+    const plannedJob = (updateFor(planned, "jobs") as JobRow[]).find((job) => job._id === jobId);
+    expect(plannedJob).toMatchObject({ name: "tasks:addDue", status: "pending" });
+    // Any caller may read this list: a job's arguments (ada's task) are not in it.
+    expect(plannedJob).not.toHaveProperty("args");
+    expect(JSON.stringify(planned)).not.toContain("from the scheduler");
     const done = await watcher.next(
       (m) =>
         m.type === "transition" &&
