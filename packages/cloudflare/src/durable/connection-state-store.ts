@@ -72,17 +72,20 @@ export class ConnectionStateStore {
   flush(): void {
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.flushTimer = null;
+    let failed = false;
     for (const [connection, state] of this.unflushed) {
       // A socket that closed meanwhile has nothing left to restore.
       if (connection.readyState !== WebSocket.READY_STATE_OPEN) continue;
       try {
         this.write(connection, state);
       } catch (error) {
+        failed = true;
         console.error(`orrery: could not save the state of connection ${connection.id}`, error);
       }
     }
     this.unflushed.clear();
-    this.storage.kv.delete(UNFLUSHED_KEY);
+    // One that could not be written keeps the marker: its saved hashes must not be trusted.
+    if (!failed) this.storage.kv.delete(UNFLUSHED_KEY);
   }
 
   /**

@@ -65,8 +65,9 @@ export function countsOf(row: Record<string, unknown> | undefined, statements: n
   return Array.from({ length: statements }, (_, index) => Number(row?.[`c${index}`] ?? 0));
 }
 
-/** A missed guard's error, as the store expects it; null for any other failure. */
+/** A missed guard's error (Postgres's invalid_text_representation, naming the guard); null for any other. */
 export function guardMissOf(error: unknown): GuardFailedError | null {
-  const missed = MISSED_GUARD.exec(error instanceof Error ? error.message : "");
+  if (!(error instanceof Error) || (error as { code?: unknown }).code !== "22P02") return null;
+  const missed = MISSED_GUARD.exec(error.message);
   return missed ? new GuardFailedError(Number(missed[1]), Number(missed[2])) : null;
 }
