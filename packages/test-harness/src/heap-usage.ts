@@ -1,4 +1,4 @@
-import WebSocket from "ws";
+import { openInspector } from "./inspector.js";
 
 /** The V8 heap of the worker's isolate, after a full garbage collection (bytes). */
 export interface HeapUsage {
@@ -15,42 +15,12 @@ export interface HeapUsage {
  * only the object under test has state.
  */
 export async function heapAfterGc(inspectorUrl: string, timeoutMs = 60_000): Promise<HeapUsage> {
-  const ws = new WebSocket(inspectorUrl, { perMessageDeflate: false });
-  await new Promise<void>((resolve, reject) => {
-    ws.once("open", () => resolve());
-    ws.once("error", (error) => reject(new Error(`inspector ${inspectorUrl}: ${error.message}`)));
-  });
-  let next = 0;
-  const pending = new Map<number, (message: { result?: unknown; error?: { message: string } }) => void>();
-  ws.on("message", (data: Buffer) => {
-    const message = JSON.parse(data.toString("utf8")) as {
-      id?: number;
-      result?: unknown;
-      error?: { message: string };
-    };
-    if (message.id === undefined) return;
-    pending.get(message.id)?.(message);
-    pending.delete(message.id);
-  });
-  const call = <T>(method: string, params: Record<string, unknown> = {}) =>
-    new Promise<T>((resolve, reject) => {
-      const id = ++next;
-      const timer = setTimeout(
-        () => reject(new Error(`inspector: no answer to ${method} in ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      pending.set(id, (message) => {
-        clearTimeout(timer);
-        if (message.error) reject(new Error(`inspector: ${method}: ${message.error.message}`));
-        else resolve(message.result as T);
-      });
-      ws.send(JSON.stringify({ id, method, params }));
-    });
+  const inspector = await openInspector(inspectorUrl, timeoutMs);
   try {
-    await call("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
-    const usage = await call<{ usedSize: number; totalSize: number }>("Runtime.getHeapUsage");
+    await inspector.call("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+    const usage = await inspector.call<{ usedSize: number; totalSize: number }>("Runtime.getHeapUsage");
     return { usedBytes: usage.usedSize, totalBytes: usage.totalSize };
   } finally {
-    ws.terminate();
+    inspector.close();
   }
 }

@@ -1,5 +1,6 @@
 export { onExit } from "./exit-cleanup.js";
 export { type HeapUsage, heapAfterGc } from "./heap-usage.js";
+export { type InspectorSession, openInspector } from "./inspector.js";
 export { findMariaDbBinaries, type StartMariaDbOptions, startMariaDb } from "./mariadb.js";
 export { findPostgresBinaries, type StartPostgresOptions, startPostgres } from "./postgres.js";
 export {

@@ -1,4 +1,5 @@
 import { type HeapUsage, heapAfterGc } from "@orrery/test-harness";
+import { takeCommitTimes } from "../commit-times";
 import { type BenchContext, writesFor } from "../context";
 import { mapLimit } from "../fanout";
 import { orreryPeer } from "../peers/orrery";
@@ -30,13 +31,6 @@ export interface MemoryFigures {
   readonly rssBefore: number | undefined;
   readonly rssAfter: number | undefined;
   readonly setupMs: number;
-}
-
-/** The DO's own timing of the commits since the last read (the bench hook; see bench-store.ts). */
-async function takeCommitTimes(ctx: BenchContext, room: string): Promise<{ count: number; totalMs: number }> {
-  const response = await fetch(`${ctx.base}/bench/commit-times/orrery/${room}`);
-  if (!response.ok) throw new Error(`commit times of ${room}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as { count: number; totalMs: number };
 }
 
 /**
@@ -110,13 +104,13 @@ async function onSubscriptions(
     };
     for (let i = 0; i < 5; i++) await write();
     await writer.settle();
-    await takeCommitTimes(ctx, room);
+    await takeCommitTimes(ctx.base, room);
     for (const watcher of watchers) watcher.socket.resetCounts();
     const latencies: number[] = [];
     const writes = writesFor(ctx.options, 100, 30) * ctx.options.rounds;
     for (let i = 0; i < writes; i++) latencies.push(await write());
     await writer.settle();
-    const timed = await takeCommitTimes(ctx, room);
+    const timed = await takeCommitTimes(ctx.base, room);
     // k0's connection gets one frame per write; any other frame went to an untouched subscription.
     const frames = watchers.map((watcher) => watcher.socket.frames);
     const untouchedFrames = frames.reduce((a, b) => a + b, 0) - writes;

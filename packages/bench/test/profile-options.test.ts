@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../src/options";
+import { parseProfileOptions } from "../src/profile";
+
+describe("bench:profile's options", () => {
+  it("profiles 2,000 writes to one subscriber by default, and takes pnpm's --", () => {
+    const defaults = { subscribers: 1, writes: 2000, top: 30, rev: null, out: null };
+    expect(parseProfileOptions([])).toEqual(defaults);
+    expect(parseProfileOptions(["--"])).toEqual(defaults);
+  });
+
+  it("reads every option", () => {
+    expect(
+      parseProfileOptions([
+        "--subscribers",
+        "100",
+        "--writes",
+        "500",
+        "--top",
+        "10",
+        "--rev",
+        "HEAD~1",
+        "--out",
+        "p.cpuprofile",
+      ]),
+    ).toEqual({ subscribers: 100, writes: 500, top: 10, rev: "HEAD~1", out: "p.cpuprofile" });
+    expect(parseProfileOptions(["--help"])).toBe("help");
+  });
+
+  it("refuses what it cannot use, naming it", () => {
+    expect(() => parseProfileOptions(["--subscribers", "0"])).toThrow(
+      new UsageError('--subscribers takes a whole number of at least 1, not "0"'),
+    );
+    expect(() => parseProfileOptions(["--writes", "many"])).toThrow(/--writes takes a whole number/);
+    expect(() => parseProfileOptions(["--rev"])).toThrow(/--rev needs a value/);
+    expect(() => parseProfileOptions(["--fast"])).toThrow(/unknown option "--fast"/);
+  });
+});
