@@ -56,9 +56,10 @@ function checkGuard(statement: BatchStatement, index: number, result: SqlResult)
  * Writes run as named prepared statements, which postgres.js's `unsafe` leaves off by
  * default: unprepared, a statement with parameters is first sent to be described and only
  * then run, a round trip more each time. The store's writes come in a bounded set of shapes
- * per table, and each connection keeps the ones it has seen prepared. Reads stay unprepared:
- * Hyperdrive caches the results of prepared reads, and a live query or a mutation's read must
- * see the last commit.
+ * per table, and each connection keeps the ones it has seen prepared. Reads stay unprepared,
+ * as they were: Hyperdrive caches read results (its guidance for postgres.js ties that cache to
+ * prepared statements), and a live query or a mutation's read must see the last commit. The
+ * READMEs have Orrery's Hyperdrive configs made with the cache off; this is the second line.
  */
 const WRITE = { prepare: true } as const;
 const READ = { prepare: false } as const;
