@@ -12,7 +12,9 @@ Runs the app locally:
   1. writes the next migration when the schema changed (as "orrery generate" does),
   2. applies the migrations to the local D1 database whose migrations_dir is the migrations
      folder ("wrangler d1 migrations apply <binding> --local"),
-  3. starts "wrangler dev" (the project's own wrangler) in its own process group.
+  3. starts "wrangler dev" (the project's own wrangler) in its own process group, with
+     --var ORRERY_LOCAL_DATABASE_<BINDING>:host:port for each Hyperdrive binding that has a
+     local connection string, so a stopped local database fails calls instead of ending it.
 While it runs, a change to the schema (or to the functions folder) writes the next migration
 and applies it to local D1; wrangler reloads the worker, whose Durable Objects apply it too.
 Ctrl-C stops wrangler and everything it started. When wrangler exits, so does orrery dev,

@@ -4,7 +4,7 @@ import path from "node:path";
 import { type CommandIo, UsageError } from "../command";
 import { generateCommand } from "../commands/generate";
 import type { ProjectConfig } from "../config";
-import { type D1Database, d1ForMigrations, readWranglerConfig } from "./wrangler-config";
+import { type D1Database, d1ForMigrations, localDatabaseVars, readWranglerConfig } from "./wrangler-config";
 
 export interface DevOptions {
   readonly port: number;
@@ -75,6 +75,7 @@ export async function runDev(config: ProjectConfig, options: DevOptions, io: Com
       `wrangler not found in node_modules/.bin of ${show(config.root)} or above: install it (npm install -D wrangler)`,
     );
   const envArgs = options.env !== undefined ? ["--env", options.env] : [];
+  const localDatabases = localDatabaseVars(wranglerConfig, options.env, process.env);
 
   let stopping = false;
   /** The child of the step running now (D1 migrations or wrangler dev). */
@@ -183,6 +184,7 @@ export async function runDev(config: ProjectConfig, options: DevOptions, io: Com
       "--port",
       String(options.port),
       ...envArgs,
+      ...localDatabases,
       ...options.wranglerArgs,
     ],
     // Its own process group: wrangler leaves workerd behind when only it is killed.

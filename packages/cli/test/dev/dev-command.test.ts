@@ -19,7 +19,12 @@ const WRANGLER_JSONC = `// A test config.
   "name": "fake", // comment
   "rules": [{ "type": "Text", "globs": ["**/*.sql"] }],
   "d1_databases": [{ "binding": "DB", "database_id": "x", "migrations_dir": "migrations" },],
-  "env": { "staging": { "d1_databases": [{ "binding": "STAGING_DB", "migrations_dir": "./migrations" }] } },
+  "env": {
+    "staging": {
+      "d1_databases": [{ "binding": "STAGING_DB", "migrations_dir": "./migrations" }],
+      "hyperdrive": [{ "binding": "FAKE_PG", "id": "x", "localConnectionString": "postgres://u:p@127.0.0.1:6432/db" }],
+    },
+  },
 }
 `;
 
@@ -76,7 +81,20 @@ describe("orrery dev (with a stand-in wrangler)", () => {
     const config = path.join(root, "wrangler.jsonc");
     expect(calls(root)).toEqual([
       ["d1", "migrations", "apply", "STAGING_DB", "--local", "--config", config, "--env", "staging"],
-      ["dev", "--config", config, "--port", "9123", "--env", "staging", "--ip", "0.0.0.0"],
+      // The app's driver reaches the local database itself: a stopped one cannot end wrangler.
+      [
+        "dev",
+        "--config",
+        config,
+        "--port",
+        "9123",
+        "--env",
+        "staging",
+        "--var",
+        "ORRERY_LOCAL_DATABASE_FAKE_PG:127.0.0.1:6432",
+        "--ip",
+        "0.0.0.0",
+      ],
     ]);
     expect(io.stdout).toEqual([
       "▶ generating migrations",

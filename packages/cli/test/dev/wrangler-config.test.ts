@@ -9,6 +9,7 @@ import {
   configuredPort,
   d1Databases,
   d1ForMigrations,
+  localDatabaseVars,
   readWranglerConfig,
 } from "../../src/dev/wrangler-config";
 
@@ -134,5 +135,68 @@ describe("the wrangler config orrery dev reads", () => {
       /bad\.jsonc: not valid JSONC/,
     );
     expect(() => readWranglerConfig(writeConfig("[]", "list.jsonc"), show)).toThrow(/expected an object/);
+  });
+
+  it("gives wrangler dev a local database var per Hyperdrive binding of the environment, host and port only", () => {
+    const config = readWranglerConfig(
+      writeConfig(
+        JSON.stringify({
+          hyperdrive: [
+            { binding: "TOP", id: "x", localConnectionString: "postgres://u:p@127.0.0.1:6543/db" },
+          ],
+          env: {
+            postgres: {
+              hyperdrive: [
+                {
+                  binding: "HYPERDRIVE_PG",
+                  id: "x",
+                  localConnectionString: "postgres://u:secret@db.local/app",
+                },
+                {
+                  binding: "TLS",
+                  id: "y",
+                  localConnectionString: "postgres://u:p@h:5432/db?sslmode=require",
+                },
+                { binding: "NONE", id: "z" },
+              ],
+            },
+            mysql: {
+              hyperdrive: [
+                { binding: "HYPERDRIVE_MYSQL", id: "x", localConnectionString: "mysql://u:p@h/db" },
+              ],
+            },
+            d1: {},
+          },
+        }),
+        "hyperdrive.jsonc",
+      ),
+      show,
+    );
+    expect(localDatabaseVars(config, undefined, {})).toEqual([
+      "--var",
+      "ORRERY_LOCAL_DATABASE_TOP:127.0.0.1:6543",
+    ]);
+    // Default ports; no credentials; a TLS database and one without a local string are left to wrangler.
+    expect(localDatabaseVars(config, "postgres", {})).toEqual([
+      "--var",
+      "ORRERY_LOCAL_DATABASE_HYPERDRIVE_PG:db.local:5432",
+    ]);
+    expect(localDatabaseVars(config, "mysql", {})).toEqual([
+      "--var",
+      "ORRERY_LOCAL_DATABASE_HYPERDRIVE_MYSQL:h:3306",
+    ]);
+    // The variable wrangler reads wins over the file, as in wrangler.
+    expect(
+      localDatabaseVars(config, "postgres", {
+        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_NONE: "postgres://u:p@10.0.0.5:15432/db",
+      }),
+    ).toEqual([
+      "--var",
+      "ORRERY_LOCAL_DATABASE_HYPERDRIVE_PG:db.local:5432",
+      "--var",
+      "ORRERY_LOCAL_DATABASE_NONE:10.0.0.5:15432",
+    ]);
+    expect(localDatabaseVars(config, "d1", {})).toEqual([]);
+    expect(() => localDatabaseVars(config, "staging", {})).toThrow(/no environment "staging"/);
   });
 });
