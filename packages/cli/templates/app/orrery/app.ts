@@ -6,8 +6,6 @@ import { schema } from "./schema";
 export const app = defineApp({
   schema,
   modules: { messages },
-  // Everyone is anonymous; return an identity from the request to sign callers in.
-  auth: () => null,
 });
 
 export type App = typeof app;
