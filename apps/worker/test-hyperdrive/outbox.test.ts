@@ -4,9 +4,9 @@ import { fromEnv, queueSender, type WorkerEnv } from "@orrery/cloudflare";
 import { mysql } from "@orrery/cloudflare/mysql";
 import { postgres } from "@orrery/cloudflare/postgres";
 import { type OutboxEnvelope, relayGlobalOutbox } from "@orrery/store";
+import { eventually } from "@orrery/test-harness/eventually";
 import { afterEach, describe, expect, it } from "vitest";
 import { app } from "../src/app";
-import { eventually } from "../test/eventually";
 import { databaseDown, databaseUp, direct, engine, placeholder, quote } from "./database";
 
 const call = async (namespace: string, path: string, body: unknown = {}) => {

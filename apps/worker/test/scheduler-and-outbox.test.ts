@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { eventually } from "@orrery/test-harness/eventually";
 import { describe, expect, it } from "vitest";
-import { eventually } from "./eventually";
 import { signedInAs } from "./sign-in";
 import { SocketClient, updateFor } from "./socket-client";
 

@@ -5,6 +5,7 @@ import {
   runInDurableObject,
 } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { eventually } from "@orrery/test-harness/eventually";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CRON_REGISTRY_NAME } from "../src";
 import jobsMigrations from "./jobs-app/migrations/migrations.js";
@@ -32,20 +33,6 @@ interface JobStats {
   others: { name: string; status: string; attempts: number; lastError?: { code: string; message: string } }[];
 }
 const stats = (namespace: string) => call<JobStats>(namespace, "queries/jobs:jobs");
-
-async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 // The jobs app's D1 database gets the migrations its objects apply (wrangler d1 migrations apply).
 beforeAll(async () => {
