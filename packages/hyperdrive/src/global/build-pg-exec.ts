@@ -96,11 +96,10 @@ function postgresJsExec(sql: PostgresJsSqlLike): SqlExec {
         }
         return countsOf(row, statements.length).map((rowsAffected) => ({ rows: [], rowsAffected }));
       }
-      let results: SqlResult[] = [];
+      const results: SqlResult[] = [];
       await sql.begin(async (transaction) => {
         // One at a time: statements sent together get their answers in several packets, and a
         // proxy that delays small packets (Nagle) can hold the last one for tens of ms.
-        results = [];
         for (const [index, statement] of statements.entries()) {
           const result = await runPostgresJs(transaction, statement, WRITE);
           checkGuard(statement, index, result);

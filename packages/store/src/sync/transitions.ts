@@ -70,8 +70,7 @@ export class Transitions {
   ): void {
     const byId = new Map<string, PendingUpdate>();
     for (const member of group.members.values()) {
-      const subscription = this.connections.get(member.connectionId)?.subscriptions[member.id];
-      if (!subscription || subscription.hash === result.hash) continue;
+      if (!this.needsUpdate(member, result)) continue;
       let pending = byId.get(member.id);
       if (!pending) {
         pending = { id: member.id, encoded: encodeUpdate(member.id, result), hash: result.hash };
@@ -83,10 +82,16 @@ export class Transitions {
     }
   }
 
+  /** The member's update, when its subscription holds another result than `result`. */
   pendingFor(member: Member, result: EncodedResult): PendingUpdate | null {
-    const subscription = this.connections.get(member.connectionId)?.subscriptions[member.id];
-    if (!subscription || subscription.hash === result.hash) return null;
+    if (!this.needsUpdate(member, result)) return null;
     return { id: member.id, encoded: encodeUpdate(member.id, result), hash: result.hash };
+  }
+
+  /** The member is still subscribed and holds another result than `result`. */
+  private needsUpdate(member: Member, result: EncodedResult): boolean {
+    const subscription = this.connections.get(member.connectionId)?.subscriptions[member.id];
+    return !!subscription && subscription.hash !== result.hash;
   }
 
   /**
