@@ -4,20 +4,24 @@ import { takeCommitTimes } from "./commit-times";
 import { functionShares, startCpuProfile } from "./cpu-profile";
 import { FanoutSession } from "./fanout";
 import { UsageError } from "./options";
-import { orreryPeer } from "./peers/orrery";
+import { frame, orreryPeer } from "./peers/orrery";
+import { wsUrl } from "./peers/peer";
+import { requestClient, runRequests } from "./requests";
 import { stageWorker } from "./stage-worker";
 import { median } from "./stats";
 import { startWranglerDev } from "./wrangler-dev";
 
 export const PROFILE_USAGE = `Usage: pnpm --filter @orrery/bench bench:profile [-- <options>]
 
-Where a commit's time goes inside the Durable Object: one writer increments a counter that N
-subscribers watch (case 1 of docs/benchmarks.md), with V8's sampling profiler running in the
-worker's isolate. Prints the commit time the object measures itself (commit + fan-out), the
-driver's p50, and the functions that took the most samples.
+Where a commit's time goes inside the Durable Object, with V8's sampling profiler running in the
+worker's isolate: by default one writer increments a counter that N subscribers watch (case 1
+of docs/benchmarks.md); with --inserts, one socket sends rows:insert mutations with n in flight
+(case 5 on the object's SQLite). Prints the commit time the object measures itself (commit +
+fan-out), the driver's p50, and the functions that took the most samples.
 
 Options:
   --subscribers <n>  subscribers of the counter (default 1)
+  --inserts <n>      profile case 5's inserts instead, n in flight (no subscribers)
   --writes <n>       profiled writes, after 300 unprofiled ones (default 2000)
   --top <n>          functions listed (default 30)
   --rev <commit>     profile Orrery as of that commit instead of the working tree
@@ -28,6 +32,8 @@ Exit codes: 0 done, 1 the run failed, 2 bad usage.`;
 
 export interface ProfileOptions {
   readonly subscribers: number;
+  /** Case 5's inserts with this many in flight instead of the counter's fan-out; null: the fan-out. */
+  readonly inserts: number | null;
   readonly writes: number;
   readonly top: number;
   readonly rev: string | null;
@@ -37,6 +43,7 @@ export interface ProfileOptions {
 export function parseProfileOptions(argv: readonly string[]): ProfileOptions | "help" {
   const options = {
     subscribers: 1,
+    inserts: null as number | null,
     writes: 2000,
     top: 30,
     rev: null as string | null,
@@ -66,6 +73,9 @@ export function parseProfileOptions(argv: readonly string[]): ProfileOptions | "
       case "--subscribers":
         options.subscribers = count(flag, 1);
         break;
+      case "--inserts":
+        options.inserts = count(flag, 1);
+        break;
       case "--writes":
         options.writes = count(flag, 1);
         break;
@@ -89,6 +99,43 @@ const WARMUP_WRITES = 300;
 const log = (line: string) => process.stderr.write(`profile: ${line}\n`);
 const percent = (share: number) => `${(100 * share).toFixed(1).padStart(5)}%`;
 
+/** What the profiled writes are: `run(n)` makes n of them and returns their latencies (ms). */
+interface Workload {
+  readonly describe: string;
+  run(writes: number): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+async function fanoutWorkload(base: string, room: string, subscribers: number): Promise<Workload> {
+  const keys = Array.from({ length: subscribers }, () => "c");
+  const session = await FanoutSession.open(orreryPeer(), base, { room, keys, seed: ["c"] });
+  return {
+    describe: `${subscribers} subscriber(s)`,
+    run: async (writes) => (await session.run(Array.from({ length: writes }, () => "c"))).latencies,
+    close: () => session.close(),
+  };
+}
+
+async function insertsWorkload(base: string, room: string, inFlight: number): Promise<Workload> {
+  const client = await requestClient(
+    wsUrl(base, `/orrery/${room}/ws`),
+    (index) =>
+      frame({
+        type: "mutate",
+        requestId: `r${index}`,
+        mutation: "rows:insert",
+        args: { key: `k${index % 50}`, n: index },
+      }),
+    (answer) => answer.type === "mutationResult",
+    (answer) => (answer.ok === true ? null : `rows:insert: ${JSON.stringify(answer.error)}`),
+  );
+  return {
+    describe: `rows:insert, ${inFlight} in flight`,
+    run: async (writes) => (await runRequests(client, writes, inFlight)).latencies,
+    close: () => client.close(),
+  };
+}
+
 async function profile(options: ProfileOptions): Promise<string> {
   log(
     options.rev ? `staging the bench worker with Orrery as of ${options.rev}…` : "staging the bench worker…",
@@ -99,15 +146,17 @@ async function profile(options: ProfileOptions): Promise<string> {
     const dev = await startWranglerDev(staged.config, {});
     try {
       const room = `profile-${Date.now()}`;
-      const keys = Array.from({ length: options.subscribers }, () => "c");
-      const session = await FanoutSession.open(orreryPeer(), dev.url, { room, keys, seed: ["c"] });
+      const workload =
+        options.inserts === null
+          ? await fanoutWorkload(dev.url, room, options.subscribers)
+          : await insertsWorkload(dev.url, room, options.inserts);
       try {
         log(`${WARMUP_WRITES} writes to warm up…`);
-        await session.run(Array.from({ length: WARMUP_WRITES }, () => "c"));
+        await workload.run(WARMUP_WRITES);
         await takeCommitTimes(dev.url, room);
-        log(`${options.writes} profiled writes to ${options.subscribers} subscriber(s)…`);
+        log(`${options.writes} profiled writes, ${workload.describe}…`);
         const stop = await startCpuProfile(dev.inspectorUrl);
-        const round = await session.run(Array.from({ length: options.writes }, () => "c"));
+        const latencies = await workload.run(options.writes);
         const cpu = await stop();
         const times = await takeCommitTimes(dev.url, room);
         if (options.out) {
@@ -116,7 +165,7 @@ async function profile(options: ProfileOptions): Promise<string> {
         }
         const shares = functionShares(cpu);
         const lines = [
-          `${options.writes} writes, ${options.subscribers} subscriber(s): the object's commit + fan-out ${(times.totalMs / times.count).toFixed(3)} ms, driver p50 ${median(round.latencies).toFixed(3)} ms (${cpu.samples.length} samples)`,
+          `${options.writes} writes, ${workload.describe}: the object's commit + fan-out ${(times.totalMs / times.count).toFixed(3)} ms, driver p50 ${median(latencies).toFixed(3)} ms (${cpu.samples.length} samples)`,
           "",
           "  total   self  function",
           ...shares.slice(0, options.top).map((f) => `${percent(f.total)} ${percent(f.self)}  ${f.name}`),
@@ -129,7 +178,7 @@ async function profile(options: ProfileOptions): Promise<string> {
         ];
         return `${lines.join("\n")}\n`;
       } finally {
-        await session.close();
+        await workload.close();
       }
     } finally {
       await dev.stop();

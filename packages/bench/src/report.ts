@@ -250,9 +250,12 @@ const pathCells = (engine: string, path: PathFigures): string[] => [
 
 function throughputTable(pairs: readonly ThroughputPair[]): string {
   return markdownTable(
-    ["engine", "path", "writes", "writes/s", "p50 ms", "p95 ms", "max ms", "Orrery ÷ raw"],
+    ["engine", "path", "writes", "writes/s", "p50 ms", "p95 ms", "max ms", "÷ raw"],
     pairs.flatMap((pair) => [
       [...pathCells(pair.engine, pair.orrery), times(pair.share)],
+      ...(pair.statements
+        ? [[...pathCells(pair.engine, pair.statements.figures), times(pair.statements.share)]]
+        : []),
       [...pathCells(pair.engine, pair.raw), ""],
     ]),
   );

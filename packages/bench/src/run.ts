@@ -11,7 +11,7 @@ import { type BenchOptions, parseOptions, USAGE, UsageError } from "./options";
 import { agentPeer } from "./peers/agent";
 import { orreryPeer } from "./peers/orrery";
 import type { Peer } from "./peers/peer";
-import { floorPeer, rawPeer } from "./peers/relay";
+import { floorPeer, rawCommitPeer, rawPeer } from "./peers/relay";
 import { tinybasePeer } from "./peers/tinybase";
 import { type BenchResults, renderMarkdown } from "./report";
 import { stageWorker } from "./stage-worker";
@@ -22,6 +22,16 @@ const DOC = fileURLToPath(new URL("../../../docs/benchmarks.md", import.meta.url
 
 /** The fan-out peers, the floor first: every ratio is to it. */
 export const PEERS: readonly Peer[] = [floorPeer, rawPeer, orreryPeer(), tinybasePeer, agentPeer];
+
+/** Case 1 also runs Orrery's statements without Orrery, beside the raw DO. */
+const SHARED_PEERS: readonly Peer[] = [
+  floorPeer,
+  rawPeer,
+  rawCommitPeer,
+  orreryPeer(),
+  tinybasePeer,
+  agentPeer,
+];
 
 const startedAt = performance.now();
 /** A progress line on stderr, with the seconds since the start. */
@@ -68,7 +78,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         if (options.cases.has("scaling")) results.scaling = found.scaling;
         if (options.cases.has("memory")) results.memory = found.memory;
       }
-      if (options.cases.has("shared")) results.shared = await sharedQuery(ctx, PEERS);
+      if (options.cases.has("shared")) results.shared = await sharedQuery(ctx, SHARED_PEERS);
       if (options.cases.has("selectivity")) results.selectivity = await selectivity(ctx, PEERS);
       if (options.cases.has("throughput")) results.throughput = await throughput(ctx, true);
       return {

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FanoutSession, type RoundResult } from "../src/fanout";
 import { orreryPeer } from "../src/peers/orrery";
 import type { Peer } from "../src/peers/peer";
-import { floorPeer } from "../src/peers/relay";
+import { wsUrl } from "../src/peers/peer";
+import { floorPeer, rawCommitPeer } from "../src/peers/relay";
+import { requestClient, runRequests } from "../src/requests";
 import { type StagedWorker, stageWorker } from "../src/stage-worker";
 import { startWranglerDev, type WranglerDev } from "../src/wrangler-dev";
 
@@ -34,7 +36,7 @@ describe("the bench harness, on a tiny case", () => {
     }
   }
 
-  it.each([floorPeer, orreryPeer()])(
+  it.each([floorPeer, rawCommitPeer, orreryPeer()])(
     "$name: every subscriber sees every write, timed and counted",
     async (peer) => {
       const round = await measure(peer, `smoke-${peer.name.toLowerCase()}`);
@@ -67,6 +69,22 @@ describe("the bench harness, on a tiny case", () => {
       ((await (await fetch(`${dev.url}/bench/commit-times/orrery/${room}`)).json()) as { count: number })
         .count,
     ).toBe(0);
+  });
+
+  it("answers case 5's inserts on the raw DO running Orrery's statements, pipelined", async () => {
+    const client = await requestClient(
+      wsUrl(dev.url, "/raw-commit/smoke-inserts"),
+      (index) => JSON.stringify({ requestId: `r${index}`, key: `k${index}`, n: index }),
+      (frame) => "ok" in frame,
+      (frame) => (frame.ok === true ? null : String(frame.error)),
+    );
+    try {
+      const run = await runRequests(client, 12, 4);
+      expect(run.latencies).toHaveLength(12);
+      expect(client.failure()).toBeNull();
+    } finally {
+      await client.close();
+    }
   });
 
   it("reads the isolate's heap through the inspector", async () => {

@@ -3,6 +3,7 @@ declare namespace Cloudflare {
   interface Env {
     FLOOR: DurableObjectNamespace;
     RAW_RELAY: DurableObjectNamespace;
+    RAW_COMMIT: DurableObjectNamespace;
     TINYBASE: DurableObjectNamespace;
     CounterAgent: DurableObjectNamespace;
     RAW_PG: DurableObjectNamespace;

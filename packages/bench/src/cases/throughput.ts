@@ -44,6 +44,9 @@ const ORRERY_DO = orreryMutations("Orrery rows:insert (DO SQLite)", "orrery", "r
 const RAW_DO = rawInserts("raw sql.exec insert (DO SQLite)", "raw", (index) =>
   JSON.stringify({ key: `k${index % 50}`, value: index, ack: true }),
 );
+const RAW_DO_COMMIT = rawInserts("raw DO running Orrery's statements (DO SQLite)", "raw-commit", (index) =>
+  JSON.stringify({ requestId: `r${index}`, key: `k${index % 50}`, n: index }),
+);
 const ORRERY_PG = orreryMutations("Orrery entries:insert (Postgres)", "orrery-pg", "entries:insert");
 const RAW_PG = rawInserts("raw postgres.js INSERT", "raw-pg", (index) =>
   JSON.stringify({ key: `k${index % 50}`, n: index }),
@@ -79,37 +82,45 @@ export interface ThroughputPair {
   readonly raw: PathFigures;
   /** Orrery's mutations/s ÷ the raw path's. */
   readonly share: number;
+  /**
+   * On the object's SQLite: a raw object running exactly the statements of Orrery's commit,
+   * measured in the same batches; what share of the raw path Orrery's storage work alone leaves.
+   */
+  readonly statements?: { readonly figures: PathFigures; readonly share: number };
 }
 
 async function measurePair(
   ctx: BenchContext,
   engine: string,
-  paths: readonly [WritePath, WritePath],
+  [orreryPath, rawPath, statementsPath]: readonly [WritePath, WritePath, WritePath?],
   requests: number,
   window: number,
 ): Promise<ThroughputPair> {
   ctx.log(`case 5, write throughput: ${engine}, ${requests} requests per round, ${window} in flight`);
-  const clients = [await paths[0].open(ctx), await paths[1].open(ctx)] as const;
+  const paths = statementsPath ? [orreryPath, rawPath, statementsPath] : [orreryPath, rawPath];
+  const clients: RequestClient[] = [];
   try {
+    for (const path of paths) clients.push(await path.open(ctx));
     // Warm-up: the first write opens the database connection, creates the tables, prepares.
     for (const client of clients) await runRequests(client, 10, 1);
-    const runs: [RequestRun[], RequestRun[]] = [[], []];
+    const runs: RequestRun[][] = paths.map(() => []);
     const batch = Math.ceil(requests / BATCHES);
     for (let round = 0; round < ctx.options.rounds; round++) {
       for (let b = 0; b < BATCHES; b++) {
-        const order = (round * BATCHES + b) % 2 === 0 ? [0, 1] : [1, 0];
-        for (const index of order) {
-          const client = clients[index as 0 | 1];
-          runs[index as 0 | 1].push(await runRequests(client, batch, window));
+        // Each path goes first in turn, so no path always follows the same one.
+        const first = (round * BATCHES + b) % paths.length;
+        for (let k = 0; k < paths.length; k++) {
+          const index = (first + k) % paths.length;
+          runs[index]!.push(await runRequests(clients[index]!, batch, window));
         }
       }
     }
-    const figures = (index: 0 | 1): PathFigures => {
-      const all = runs[index];
+    const figures = (index: number): PathFigures => {
+      const all = runs[index]!;
       const total = sum(all.map((run) => run.requests));
       const latencies = all.flatMap((run) => run.latencies);
       return {
-        path: paths[index].name,
+        path: paths[index]!.name,
         window,
         requests: total,
         perSecond: median(all.map((run) => (run.requests / run.elapsedMs) * 1000)),
@@ -120,7 +131,13 @@ async function measurePair(
     };
     const orrery = figures(0);
     const raw = figures(1);
-    return { engine, orrery, raw, share: ratio(orrery.perSecond, raw.perSecond) };
+    const pair: ThroughputPair = { engine, orrery, raw, share: ratio(orrery.perSecond, raw.perSecond) };
+    if (!statementsPath) return pair;
+    const statements = figures(2);
+    return {
+      ...pair,
+      statements: { figures: statements, share: ratio(statements.perSecond, raw.perSecond) },
+    };
   } finally {
     await Promise.all(clients.map((client) => client.close()));
   }
@@ -129,8 +146,8 @@ async function measurePair(
 /**
  * Case 5: single-row writes, Orrery's mutation against the raw write on the same engine, over
  * the same kind of socket. In the Durable Object's SQLite both pipelined (32 in flight: the
- * object is the bottleneck) and one at a time; on Postgres and MySQL through Hyperdrive one
- * round trip at a time.
+ * object is the bottleneck) and one at a time, each beside a raw object running Orrery's own
+ * statements; on Postgres and MySQL through Hyperdrive one round trip at a time.
  */
 export async function throughput(ctx: BenchContext, withDatabases: boolean): Promise<ThroughputPair[]> {
   const pairs: ThroughputPair[] = [];
@@ -138,13 +155,19 @@ export async function throughput(ctx: BenchContext, withDatabases: boolean): Pro
     await measurePair(
       ctx,
       "DO SQLite, 32 in flight",
-      [ORRERY_DO, RAW_DO],
+      [ORRERY_DO, RAW_DO, RAW_DO_COMMIT],
       writesFor(ctx.options, 1500, 300),
       32,
     ),
   );
   pairs.push(
-    await measurePair(ctx, "DO SQLite, 1 in flight", [ORRERY_DO, RAW_DO], writesFor(ctx.options, 300, 60), 1),
+    await measurePair(
+      ctx,
+      "DO SQLite, 1 in flight",
+      [ORRERY_DO, RAW_DO, RAW_DO_COMMIT],
+      writesFor(ctx.options, 300, 60),
+      1,
+    ),
   );
   if (withDatabases) {
     pairs.push(await measurePair(ctx, "Postgres", [ORRERY_PG, RAW_PG], writesFor(ctx.options, 150, 50), 1));

@@ -35,3 +35,9 @@ export const floorPeer = relayPeer("floor", "floor");
 
 /** A raw Durable Object: one `sql.exec` insert per write, then the same relay. */
 export const rawPeer = relayPeer("raw DO", "raw");
+
+/**
+ * A raw Durable Object running the statements Orrery runs for `counters:increment` and the
+ * re-run of `counters:get`, then the same relay: what Orrery's storage work alone costs.
+ */
+export const rawCommitPeer = relayPeer("raw DO, Orrery's SQL", "raw-commit");

@@ -11,6 +11,7 @@ import {
 
 export { CounterAgent } from "./counter-agent";
 export { Floor } from "./floor";
+export { RawCommit } from "./raw-commit";
 export { RawMysql, RawPostgres } from "./raw-driver";
 export { RawRelay } from "./raw-relay";
 export { TinyBaseRelay } from "./tinybase-relay";
@@ -24,6 +25,7 @@ export class BenchStoreMysql extends MysqlStoreBase {}
 const ROOMS = {
   floor: "FLOOR",
   raw: "RAW_RELAY",
+  "raw-commit": "RAW_COMMIT",
   tinybase: "TINYBASE",
   "raw-pg": "RAW_PG",
   "raw-mysql": "RAW_MYSQL",
@@ -38,7 +40,7 @@ const STORES = {
 
 /**
  * One worker hosting every peer side by side, so one workerd serves them all:
- * `/floor/<room>`, `/raw/<room>`, `/tinybase/<room>`, `/agents/counter-agent/<room>`,
+ * `/floor/<room>`, `/raw/<room>`, `/raw-commit/<room>`, `/tinybase/<room>`, `/agents/counter-agent/<room>`,
  * `/raw-pg/<room>`, `/raw-mysql/<room>` (WebSockets), Orrery under `/orrery`, `/orrery-pg` and
  * `/orrery-mysql`, and `/bench/health` and `/bench/commit-times/<store>/<namespace>`.
  */
