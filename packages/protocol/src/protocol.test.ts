@@ -5,6 +5,7 @@ import {
   HEARTBEAT_REQUEST,
   HEARTBEAT_RESPONSE,
   MAX_FRAME_BYTES,
+  MAX_SUBSCRIBE_ARGS_BYTES,
   parseClientMessage,
   parseServerMessage,
   type ServerMessage,
@@ -59,6 +60,24 @@ describe("parseClientMessage", () => {
     });
     const big = JSON.stringify({ type: "ping", pad: "x".repeat(MAX_FRAME_BYTES) });
     expect(parseClientMessage(big)).toMatchObject({ ok: false, error: { code: "FRAME_TOO_LARGE" } });
+  });
+
+  it("counts a frame's and subscribe args' size in UTF-8 bytes, not characters", () => {
+    // "€" is one UTF-16 unit and three UTF-8 bytes: fewer characters than the limit, more bytes.
+    const euros = (bytes: number) => "€".repeat(Math.floor(bytes / 3) + 1);
+    const wide = JSON.stringify({ type: "ping", pad: euros(MAX_FRAME_BYTES) });
+    expect(wide.length).toBeLessThan(MAX_FRAME_BYTES);
+    expect(parseClientMessage(wide)).toMatchObject({ ok: false, error: { code: "FRAME_TOO_LARGE" } });
+    const args = { text: euros(MAX_SUBSCRIBE_ARGS_BYTES) };
+    expect(JSON.stringify(args).length).toBeLessThan(MAX_SUBSCRIBE_ARGS_BYTES);
+    expect(
+      parseClientMessage(JSON.stringify({ type: "subscribe", id: "w", query: "a:b", args })),
+    ).toMatchObject({ ok: false, error: { code: "LIMIT_EXCEEDED", id: "w" } });
+    // Just under: accepted.
+    const fits = { text: "€".repeat(Math.floor((MAX_SUBSCRIBE_ARGS_BYTES - 20) / 3)) };
+    expect(
+      parseClientMessage(JSON.stringify({ type: "subscribe", id: "w", query: "a:b", args: fits })),
+    ).toMatchObject({ ok: true });
   });
 
   it("refuses subscribe args nested too deep for JSON.stringify with LIMIT_EXCEEDED, never throwing", () => {

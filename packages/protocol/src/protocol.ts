@@ -89,7 +89,32 @@ export type ParseResult =
   | { ok: true; message: ClientMessage }
   | { ok: false; error: { code: ProtocolErrorCode; message: string; id?: string } };
 
-const byteLength = (text: string) => new TextEncoder().encode(text).byteLength;
+/**
+ * Whether `text` takes more than `max` bytes as UTF-8. A UTF-16 code unit is at most 3 bytes,
+ * so only a text longer than a third of `max` is encoded to find out: a typical frame is
+ * checked without allocating.
+ */
+function longerThan(text: string, max: number): boolean {
+  if (text.length > max) return true;
+  return text.length * 3 > max && new TextEncoder().encode(text).byteLength > max;
+}
+
+// Module-level rather than closures made per frame, which cost more than the checks.
+function nonEmptyString(data: Record<string, unknown>, field: string): string | undefined {
+  const value = data[field];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+const ID_FIELDS = ["id", "query", "requestId", "mutation", "clientId"] as const;
+
+function overlongField(data: Record<string, unknown>, type: unknown): ParseResult | null {
+  for (const field of ID_FIELDS) {
+    const value = data[field];
+    if (typeof value === "string" && value.length > MAX_ID_LENGTH)
+      return fail("BAD_MESSAGE", `${String(type)}: "${field}" is longer than ${MAX_ID_LENGTH} characters`);
+  }
+  return null;
+}
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
@@ -102,8 +127,7 @@ function fail(code: ProtocolErrorCode, message: string, id?: string): ParseResul
 /** Reads one frame from a client. Binary frames are refused: the protocol is JSON text. */
 export function parseClientMessage(frame: string | ArrayBuffer | ArrayBufferView): ParseResult {
   if (typeof frame !== "string") return fail("BAD_FRAME", "binary frames are not supported; send JSON text");
-  // Cheap check first: a string's UTF-8 length is at least its UTF-16 length.
-  if (frame.length > MAX_FRAME_BYTES || byteLength(frame) > MAX_FRAME_BYTES) {
+  if (longerThan(frame, MAX_FRAME_BYTES)) {
     return fail("FRAME_TOO_LARGE", `frame is larger than ${MAX_FRAME_BYTES} bytes`);
   }
   let data: unknown;
@@ -114,21 +138,12 @@ export function parseClientMessage(frame: string | ArrayBuffer | ArrayBufferView
   }
   if (!isRecord(data)) return fail("BAD_MESSAGE", 'a message must be a JSON object with a "type"');
   const type = data.type;
-  const str = (field: string): string | undefined =>
-    typeof data[field] === "string" && data[field] !== "" ? (data[field] as string) : undefined;
-  const tooLong = (field: string): ParseResult | null => {
-    const value = data[field];
-    return typeof value === "string" && value.length > MAX_ID_LENGTH
-      ? fail("BAD_MESSAGE", `${String(type)}: "${field}" is longer than ${MAX_ID_LENGTH} characters`)
-      : null;
-  };
-  const overlong =
-    tooLong("id") ?? tooLong("query") ?? tooLong("requestId") ?? tooLong("mutation") ?? tooLong("clientId");
+  const overlong = overlongField(data, type);
   if (overlong) return overlong;
   switch (type) {
     case "subscribe": {
-      const id = str("id");
-      const query = str("query");
+      const id = nonEmptyString(data, "id");
+      const query = nonEmptyString(data, "query");
       if (!id) return fail("BAD_MESSAGE", 'subscribe: "id" must be a non-empty string');
       if (!query)
         return fail("BAD_MESSAGE", 'subscribe: "query" must be a function name like "tasks:list"', id);
@@ -146,7 +161,7 @@ export function parseClientMessage(frame: string | ArrayBuffer | ArrayBufferView
       // Before JSON.stringify, which overflows the stack on a deep enough value.
       if (nestsDeeperThan(args, MAX_VALUE_DEPTH))
         return fail("LIMIT_EXCEEDED", `subscribe: "args" nest deeper than ${MAX_VALUE_DEPTH} levels`, id);
-      if (data.args !== undefined && byteLength(JSON.stringify(args)) > MAX_SUBSCRIBE_ARGS_BYTES)
+      if (data.args !== undefined && longerThan(JSON.stringify(args), MAX_SUBSCRIBE_ARGS_BYTES))
         return fail(
           "LIMIT_EXCEEDED",
           `subscribe: "args" are larger than ${MAX_SUBSCRIBE_ARGS_BYTES} bytes`,
@@ -157,22 +172,22 @@ export function parseClientMessage(frame: string | ArrayBuffer | ArrayBufferView
       return { ok: true, message };
     }
     case "unsubscribe": {
-      const id = str("id");
+      const id = nonEmptyString(data, "id");
       if (!id) return fail("BAD_MESSAGE", 'unsubscribe: "id" must be a non-empty string');
       return { ok: true, message: { type, id } };
     }
     case "mutate": {
-      const requestId = str("requestId");
-      const mutation = str("mutation");
+      const requestId = nonEmptyString(data, "requestId");
+      const mutation = nonEmptyString(data, "mutation");
       if (!requestId) return fail("BAD_MESSAGE", 'mutate: "requestId" must be a non-empty string');
       if (!mutation)
         return fail("BAD_MESSAGE", 'mutate: "mutation" must be a function name like "tasks:add"');
       if (!isRecord(data.args) && data.args !== undefined)
         return fail("BAD_MESSAGE", 'mutate: "args" must be an object');
-      if (data.clientId !== undefined && !str("clientId"))
+      if (data.clientId !== undefined && !nonEmptyString(data, "clientId"))
         return fail("BAD_MESSAGE", 'mutate: "clientId" must be a non-empty string');
       const message: ClientMessage = { type, requestId, mutation, args: (data.args ?? {}) as WireValue };
-      const clientId = str("clientId");
+      const clientId = nonEmptyString(data, "clientId");
       if (clientId) message.clientId = clientId;
       return { ok: true, message };
     }

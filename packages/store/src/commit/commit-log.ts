@@ -25,10 +25,21 @@ const COMMIT_COLUMNS = [c.namespace, c.version, c.seq, c.tableName, c.docId, c.o
  * commit's writes to that engine, and the counter update is itself guarded.
  */
 export class CommitLog {
+  // Built once: every commit runs the first two.
+  private readonly advanceSql: string;
+  private readonly appendSql: string;
+  private readonly storedSql: string;
+
   constructor(
     private readonly exec: SqlExec,
     private readonly namespace: string,
-  ) {}
+  ) {
+    const { dialect } = exec;
+    const q = dialect.quote;
+    this.advanceSql = `UPDATE ${q(META.name)} SET ${q(m.value)} = ${dialect.placeholder(1)} WHERE ${q(m.namespace)} = ${dialect.placeholder(2)} AND ${q(m.key)} = ${dialect.placeholder(3)} AND ${q(m.value)} = ${dialect.placeholder(4)}`;
+    this.appendSql = `INSERT INTO ${q(COMMITS.name)} (${COMMIT_COLUMNS.map(q).join(", ")}) VALUES (${placeholders(dialect, COMMIT_COLUMNS.length)})`;
+    this.storedSql = `SELECT ${q(m.value)} FROM ${q(META.name)} WHERE ${q(m.namespace)} = ${dialect.placeholder(1)} AND ${q(m.key)} = ${dialect.placeholder(2)}`;
+  }
 
   /** The counter, created at 0 when the namespace has none yet. */
   async currentVersion(): Promise<number> {
@@ -42,10 +53,8 @@ export class CommitLog {
 
   /** The counter as stored (0 when there is none): one read, for a check before a commit. */
   async storedVersion(): Promise<number> {
-    const { dialect } = this.exec;
-    const q = dialect.quote;
     const { rows } = await this.exec.run({
-      sql: `SELECT ${q(m.value)} FROM ${q(META.name)} WHERE ${q(m.namespace)} = ${dialect.placeholder(1)} AND ${q(m.key)} = ${dialect.placeholder(2)}`,
+      sql: this.storedSql,
       params: [this.namespace, VERSION_KEY],
     });
     return Number(rows[0]?.[m.value] ?? 0);
@@ -53,19 +62,17 @@ export class CommitLog {
 
   /** Statements that advance the counter from `from` to `from + 1` and record the entries. */
   appendStatements(from: number, entries: readonly Omit<CommitLogEntry, "version">[]): BatchStatement[] {
-    const { dialect } = this.exec;
-    const q = dialect.quote;
     const version = from + 1;
     const statements: BatchStatement[] = [
       {
-        sql: `UPDATE ${q(META.name)} SET ${q(m.value)} = ${dialect.placeholder(1)} WHERE ${q(m.namespace)} = ${dialect.placeholder(2)} AND ${q(m.key)} = ${dialect.placeholder(3)} AND ${q(m.value)} = ${dialect.placeholder(4)}`,
+        sql: this.advanceSql,
         params: [String(version), this.namespace, VERSION_KEY, String(from)],
         expectAffected: 1,
       },
     ];
     entries.forEach((entry, seq) => {
       statements.push({
-        sql: `INSERT INTO ${q(COMMITS.name)} (${COMMIT_COLUMNS.map(q).join(", ")}) VALUES (${placeholders(dialect, COMMIT_COLUMNS.length)})`,
+        sql: this.appendSql,
         params: [this.namespace, version, seq, entry.table, entry.id, entry.operation, entry.committedAt],
       });
     });

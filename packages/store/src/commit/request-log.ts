@@ -43,16 +43,25 @@ const keyOf = (scope: string, requestId: string) => JSON.stringify([scope, reque
  * come apart; a retried request is answered from here and does not run again.
  */
 export class RequestLog {
+  // Built once: every mutation with a request id runs the first two.
+  private readonly findSql: string;
+  private readonly recordSql: string;
+  private readonly pruneSql: string;
+
   constructor(
     private readonly exec: SqlExec,
     private readonly namespace: string,
-  ) {}
+  ) {
+    const { dialect } = exec;
+    const q = dialect.quote;
+    this.findSql = `SELECT ${q(r.result)} FROM ${q(REQUESTS.name)} WHERE ${q(r.namespace)} = ${dialect.placeholder(1)} AND ${q(r.requestId)} = ${dialect.placeholder(2)}`;
+    this.recordSql = `INSERT INTO ${q(REQUESTS.name)} (${COLUMNS.map(q).join(", ")}) VALUES (${placeholders(dialect, COLUMNS.length)})`;
+    this.pruneSql = `DELETE FROM ${q(REQUESTS.name)} WHERE ${q(r.namespace)} = ${dialect.placeholder(1)} AND ${q(r.createdAt)} < ${dialect.placeholder(2)}`;
+  }
 
   async find(scope: string, requestId: string): Promise<RecordedResult | null> {
-    const { dialect } = this.exec;
-    const q = dialect.quote;
     const { rows } = await this.exec.run({
-      sql: `SELECT ${q(r.result)} FROM ${q(REQUESTS.name)} WHERE ${q(r.namespace)} = ${dialect.placeholder(1)} AND ${q(r.requestId)} = ${dialect.placeholder(2)}`,
+      sql: this.findSql,
       params: [this.namespace, keyOf(scope, requestId)],
     });
     const raw = rows[0]?.[r.result];
@@ -60,10 +69,8 @@ export class RequestLog {
   }
 
   recordStatement(scope: string, requestId: string, result: RecordedResult, now: number): BatchStatement {
-    const { dialect } = this.exec;
-    const q = dialect.quote;
     return {
-      sql: `INSERT INTO ${q(REQUESTS.name)} (${COLUMNS.map(q).join(", ")}) VALUES (${placeholders(dialect, COLUMNS.length)})`,
+      sql: this.recordSql,
       params: [
         this.namespace,
         keyOf(scope, requestId),
@@ -79,10 +86,8 @@ export class RequestLog {
   }
 
   async prune(olderThan: number): Promise<void> {
-    const { dialect } = this.exec;
-    const q = dialect.quote;
     await this.exec.run({
-      sql: `DELETE FROM ${q(REQUESTS.name)} WHERE ${q(r.namespace)} = ${dialect.placeholder(1)} AND ${q(r.createdAt)} < ${dialect.placeholder(2)}`,
+      sql: this.pruneSql,
       params: [this.namespace, olderThan],
     });
   }
