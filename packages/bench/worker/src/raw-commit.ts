@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { newDocumentId } from "@orrery/schema";
 import migrations from "../migrations/migrations.js";
+import { acceptSocket, frameText } from "./accept-socket";
 import { closeSocket } from "./close-socket";
 
 /** Case 5's write: the same `rows:insert` arguments Orrery's mutation gets, and its request id. */
@@ -19,10 +20,11 @@ interface RawIncrement {
 const NAMESPACE = "bench";
 const VERSION_KEY = "commit_version";
 
-// The statements Orrery runs in its Durable Object's SQLite for one mutation, as it words them
-// (packages/store/src/commit, src/db): the request-id lookup before the mutation runs, the
-// handler's reads, then one transactionSync with the guarded counter, the document, its
-// commit-log row and the request record; then each touched live query's read again.
+// The statements Orrery runs in its Durable Object's SQLite for one mutation, in the same shapes
+// on the same tables and indexes (packages/store/src/commit, src/db): the request-id lookup
+// before the mutation runs, the handler's reads, then one transactionSync with the guarded
+// counter, the document, its commit-log row and the request record; then each touched live
+// query's read again.
 const FIND_REQUEST = `SELECT "result" FROM "_orrery_requests" WHERE "namespace" = ? AND "request_id" = ?`;
 const ADVANCE_COUNTER = `UPDATE "_orrery_meta" SET "value" = ? WHERE "namespace" = ? AND "key" = ? AND "value" = ? RETURNING 1`;
 const INSERT_ROW = `INSERT INTO "rows" ("_id", "_creationTime", "_version", "key", "n") VALUES (?, ?, ?, ?, ?)`;
@@ -77,15 +79,11 @@ export class RawCommit extends DurableObject<Cloudflare.Env> {
   }
 
   override fetch(request: Request): Response {
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
-      return new Response("expected a WebSocket upgrade", { status: 426 });
-    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server);
-    return new Response(null, { status: 101, webSocket: client });
+    return acceptSocket(this.ctx, request);
   }
 
   override webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): void {
-    const text = typeof message === "string" ? message : new TextDecoder().decode(message);
+    const text = frameText(message);
     const write = JSON.parse(text) as RawInsert | RawIncrement;
     if ("requestId" in write) {
       this.insert(write);

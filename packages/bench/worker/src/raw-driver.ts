@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import mysql2 from "mysql2/promise";
 import postgres from "postgres";
+import { acceptSocket, frameText } from "./accept-socket";
 import { closeSocket } from "./close-socket";
 
 /** One raw INSERT of a row through a driver; the connection is built on first use and kept. */
@@ -18,15 +19,11 @@ abstract class RawDriver extends DurableObject<Cloudflare.Env> {
   protected abstract openDriver(): Promise<InsertRow>;
 
   override fetch(request: Request): Response {
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
-      return new Response("expected a WebSocket upgrade", { status: 426 });
-    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server);
-    return new Response(null, { status: 101, webSocket: client });
+    return acceptSocket(this.ctx, request);
   }
 
   override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const text = typeof message === "string" ? message : new TextDecoder().decode(message);
+    const text = frameText(message);
     const { key, n } = JSON.parse(text) as { key: string; n: number };
     try {
       this.insert ??= this.openDriver().catch((error: unknown) => {

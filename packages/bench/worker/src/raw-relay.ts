@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { acceptSocket, frameText } from "./accept-socket";
 import { closeSocket } from "./close-socket";
 
 /** What the driver sends to the raw relay: a counter's key and its new value. */
@@ -23,15 +24,11 @@ export class RawRelay extends DurableObject<Cloudflare.Env> {
   }
 
   override fetch(request: Request): Response {
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
-      return new Response("expected a WebSocket upgrade", { status: 426 });
-    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server);
-    return new Response(null, { status: 101, webSocket: client });
+    return acceptSocket(this.ctx, request);
   }
 
   override webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): void {
-    const text = typeof message === "string" ? message : new TextDecoder().decode(message);
+    const text = frameText(message);
     const write = JSON.parse(text) as RawWrite;
     this.ctx.storage.sql.exec("INSERT INTO writes (key, value) VALUES (?, ?)", write.key, write.value);
     for (const other of this.ctx.getWebSockets()) {
