@@ -86,8 +86,12 @@ export class RawCommit extends DurableObject<Cloudflare.Env> {
     const text = frameText(message);
     const write = JSON.parse(text) as RawInsert | RawIncrement;
     if ("requestId" in write) {
-      this.insert(write);
-      socket.send('{"ok":true}');
+      try {
+        this.insert(write);
+        socket.send('{"ok":true}');
+      } catch (error) {
+        socket.send(JSON.stringify({ ok: false, error: String(error) }));
+      }
       return;
     }
     this.increment(write);
