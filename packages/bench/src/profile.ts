@@ -62,6 +62,7 @@ export function parseProfileOptions(argv: readonly string[]): ProfileOptions | "
       throw new UsageError(`${flag} takes a whole number of at least ${least}, not "${text}"`);
     return value;
   };
+  let subscribersGiven = false;
   while (args.length > 0) {
     const flag = args.shift()!;
     switch (flag) {
@@ -72,6 +73,7 @@ export function parseProfileOptions(argv: readonly string[]): ProfileOptions | "
         return "help";
       case "--subscribers":
         options.subscribers = count(flag, 1);
+        subscribersGiven = true;
         break;
       case "--inserts":
         options.inserts = count(flag, 1);
@@ -92,6 +94,8 @@ export function parseProfileOptions(argv: readonly string[]): ProfileOptions | "
         throw new UsageError(`unknown option "${flag}" (see --help)`);
     }
   }
+  if (subscribersGiven && options.inserts !== null)
+    throw new UsageError("--inserts profiles writes with no subscribers: drop --subscribers");
   return options;
 }
 

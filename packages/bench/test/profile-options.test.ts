@@ -14,8 +14,6 @@ describe("bench:profile's options", () => {
       parseProfileOptions([
         "--subscribers",
         "100",
-        "--inserts",
-        "32",
         "--writes",
         "500",
         "--top",
@@ -25,7 +23,12 @@ describe("bench:profile's options", () => {
         "--out",
         "p.cpuprofile",
       ]),
-    ).toEqual({ subscribers: 100, inserts: 32, writes: 500, top: 10, rev: "HEAD~1", out: "p.cpuprofile" });
+    ).toEqual({ subscribers: 100, inserts: null, writes: 500, top: 10, rev: "HEAD~1", out: "p.cpuprofile" });
+    expect(parseProfileOptions(["--inserts", "32", "--writes", "4000"])).toMatchObject({
+      subscribers: 1,
+      inserts: 32,
+      writes: 4000,
+    });
     expect(parseProfileOptions(["--help"])).toBe("help");
   });
 

@@ -105,13 +105,14 @@ async function measurePair(
     for (const client of clients) await runRequests(client, 10, 1);
     if (statementsPath) {
       // Its statements are today's: an Orrery measured with `--rev` may have other tables.
-      const client = await statementsPath.open(ctx);
+      let client: RequestClient | null = null;
       try {
+        client = await statementsPath.open(ctx);
         await runRequests(client, 10, 1);
         paths.push(statementsPath);
         clients.push(client);
       } catch (error) {
-        await client.close();
+        await client?.close();
         ctx.log(
           `${statementsPath.name}: left out (${error instanceof Error ? error.message : String(error)})`,
         );
@@ -121,10 +122,10 @@ async function measurePair(
     const batch = Math.ceil(requests / BATCHES);
     for (let round = 0; round < ctx.options.rounds; round++) {
       for (let b = 0; b < BATCHES; b++) {
-        // Each path goes first in turn, so no path always follows the same one.
-        const first = (round * BATCHES + b) % paths.length;
+        // Forward, then backward: drift in the machine's load falls on every path alike.
+        const forward = (round * BATCHES + b) % 2 === 0;
         for (let k = 0; k < paths.length; k++) {
-          const index = (first + k) % paths.length;
+          const index = forward ? k : paths.length - 1 - k;
           runs[index]!.push(await runRequests(clients[index]!, batch, window));
         }
       }

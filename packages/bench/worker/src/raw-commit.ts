@@ -33,6 +33,14 @@ const RECORD_REQUEST = `INSERT INTO "_orrery_requests" ("namespace", "request_id
 const READ_COUNTER = `SELECT "_id", "_creationTime", "_version", "key", "value" FROM "counters" WHERE "key" = ? ORDER BY "key", "_id" LIMIT 2`;
 const INSERT_COUNTER = `INSERT INTO "counters" ("_id", "_creationTime", "_version", "key", "value") VALUES (?, ?, ?, ?, ?)`;
 const UPDATE_COUNTER = `UPDATE "counters" SET "_version" = ?, "key" = ?, "value" = ? WHERE "_id" = ? AND "_version" = ? RETURNING 1`;
+// Orrery's housekeeping at its intervals: the commit log's window (in a commit's batch, every
+// 32 commits, keeping 1,000 versions) and the request ids' day (before every 100th mutation).
+const PRUNE_COMMITS = `DELETE FROM "_orrery_commits" WHERE "namespace" = ? AND "version" <= ?`;
+const PRUNE_REQUESTS = `DELETE FROM "_orrery_requests" WHERE "namespace" = ? AND "created_at" < ?`;
+const PRUNE_EVERY = 32;
+const LOG_RETENTION = 1000;
+const PRUNE_REQUESTS_EVERY = 100;
+const REQUEST_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** What one commit wrote, for its commit-log row and request record. */
 interface CommitEntry {
@@ -50,9 +58,9 @@ interface CounterRow {
 }
 
 /**
- * Orrery's SQL without Orrery: a Durable Object on the hibernation API that runs exactly the
- * statements Orrery runs for a write, and nothing else (no validation, no function lookup, no
- * encoding, no subscriptions). Case 5 sends it `rows:insert`'s arguments and gets `{"ok":true}`;
+ * Orrery's SQL without Orrery: a Durable Object on the hibernation API that runs the statements
+ * Orrery runs for a write, its housekeeping at the same intervals included, and nothing else
+ * (no validation, no function lookup, no encoding, no subscriptions). Case 5 sends it `rows:insert`'s arguments and gets `{"ok":true}`;
  * case 1 sends it the relays' `{key, value}` and it increments the counter as
  * `counters:increment` does, reads it again as `counters:get`'s re-run does, and relays the
  * frame as the floor does. So what Orrery's storage work alone costs is measured in the same
@@ -60,6 +68,7 @@ interface CounterRow {
  */
 export class RawCommit extends DurableObject<Cloudflare.Env> {
   private version: number;
+  private mutationsSincePrune = 0;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
@@ -94,16 +103,34 @@ export class RawCommit extends DurableObject<Cloudflare.Env> {
       }
       return;
     }
-    this.increment(write);
+    try {
+      this.increment(write);
+    } catch (error) {
+      // Not relayed: the driver records this peer as failed when the frame does not come.
+      console.error("raw-commit: the increment failed", error);
+      return;
+    }
     for (const other of this.ctx.getWebSockets()) {
       if (other !== socket) other.send(text);
     }
   }
 
+  /** The request-id lookup and, every 100th mutation, the prune: true when the id is new. */
+  private isNewRequest(requestKey: string): boolean {
+    const { sql } = this.ctx.storage;
+    if (sql.exec(FIND_REQUEST, NAMESPACE, requestKey).toArray().length > 0) return false;
+    if (++this.mutationsSincePrune >= PRUNE_REQUESTS_EVERY) {
+      this.mutationsSincePrune = 0;
+      sql.exec(PRUNE_REQUESTS, NAMESPACE, Date.now() - REQUEST_WINDOW_MS).toArray();
+      sql.exec("SELECT changes() AS n").toArray();
+    }
+    return true;
+  }
+
   private insert(write: RawInsert): void {
     const { sql } = this.ctx.storage;
     const requestKey = JSON.stringify(["client:bench", write.requestId]);
-    if (sql.exec(FIND_REQUEST, NAMESPACE, requestKey).toArray().length > 0) return;
+    if (!this.isNewRequest(requestKey)) return;
     const id = newDocumentId();
     const now = Date.now();
     this.commit({ requestKey, table: "rows", id, op: "insert", now }, () => {
@@ -114,7 +141,7 @@ export class RawCommit extends DurableObject<Cloudflare.Env> {
   private increment(write: RawIncrement): void {
     const { sql } = this.ctx.storage;
     const requestKey = JSON.stringify(["client:bench", `w${write.key}:${write.value}`]);
-    if (sql.exec(FIND_REQUEST, NAMESPACE, requestKey).toArray().length > 0) return;
+    if (!this.isNewRequest(requestKey)) return;
     const [row] = sql.exec(READ_COUNTER, write.key).toArray() as unknown as CounterRow[];
     const now = Date.now();
     const id = row?._id ?? newDocumentId();
@@ -141,7 +168,10 @@ export class RawCommit extends DurableObject<Cloudflare.Env> {
       if (advanced.length !== 1) throw new Error("the commit counter moved");
       writeDocument();
       sql.exec(INSERT_COMMIT, NAMESPACE, version, 0, table, id, op, now);
-      const result = JSON.stringify({ ok: true, value: id, commitVersion: version });
+      if (version % PRUNE_EVERY === 0) sql.exec(PRUNE_COMMITS, NAMESPACE, version - LOG_RETENTION);
+      // Orrery's record also names the call (function and a hash of its arguments).
+      const fingerprint = `${table}:write ${version.toString(36).padStart(11, "0")}`;
+      const result = JSON.stringify({ ok: true, value: id, commitVersion: version, fingerprint });
       sql.exec(RECORD_REQUEST, NAMESPACE, requestKey, result, version, now);
     });
     this.version = version;
