@@ -39,6 +39,13 @@ Exit codes: 0 done, 1 a measurement failed, 2 bad usage.`;
 /** A usage error: one line, exit code 2. */
 export class UsageError extends Error {}
 
+/** Takes the value that follows `flag` off `args`; a missing one (or another flag) is a usage error. */
+export function takeValue(args: string[], flag: string): string {
+  const value = args.shift();
+  if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+  return value;
+}
+
 /** Parses argv (after the script) and the ORRERY_BENCH_* environment. */
 export function parseOptions(
   argv: readonly string[],
@@ -52,11 +59,7 @@ export function parseOptions(
   let json: string | null = null;
   let rev: string | null = null;
   const args = [...argv];
-  const valueAfter = (flag: string): string => {
-    const value = args.shift();
-    if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-    return value;
-  };
+  const valueAfter = (flag: string) => takeValue(args, flag);
   while (args.length > 0) {
     const arg = args.shift() as string;
     switch (arg) {

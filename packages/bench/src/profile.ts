@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { takeCommitTimes } from "./commit-times";
 import { functionShares, startCpuProfile } from "./cpu-profile";
 import { FanoutSession } from "./fanout";
-import { UsageError } from "./options";
+import { takeValue, UsageError } from "./options";
 import { frame, orreryPeer } from "./peers/orrery";
 import { wsUrl } from "./peers/peer";
 import { requestClient, runRequests } from "./requests";
@@ -50,11 +50,7 @@ export function parseProfileOptions(argv: readonly string[]): ProfileOptions | "
     out: null as string | null,
   };
   const args = [...argv];
-  const valueAfter = (flag: string): string => {
-    const value = args.shift();
-    if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-    return value;
-  };
+  const valueAfter = (flag: string) => takeValue(args, flag);
   const count = (flag: string, least: number): number => {
     const text = valueAfter(flag);
     const value = Number(text);

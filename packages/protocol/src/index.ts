@@ -51,6 +51,7 @@ export {
   subprotocolsFor,
   TOKEN_SUBPROTOCOL_PREFIX,
 } from "./subprotocol";
+export { utf8LongerThan } from "./utf8-length";
 export {
   decodeTagged,
   type EncodeOptions,

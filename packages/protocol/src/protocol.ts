@@ -1,5 +1,6 @@
 import type { ProtocolErrorCode } from "./error-codes";
 import { RESULT_HASH } from "./result-hash";
+import { utf8LongerThan } from "./utf8-length";
 import { MAX_VALUE_DEPTH, nestsDeeperThan, type WireValue } from "./wire-value";
 
 /**
@@ -89,16 +90,6 @@ export type ParseResult =
   | { ok: true; message: ClientMessage }
   | { ok: false; error: { code: ProtocolErrorCode; message: string; id?: string } };
 
-/**
- * Whether `text` takes more than `max` bytes as UTF-8. A UTF-16 code unit is at most 3 bytes,
- * so only a text longer than a third of `max` is encoded to find out: a typical frame is
- * checked without allocating.
- */
-function longerThan(text: string, max: number): boolean {
-  if (text.length > max) return true;
-  return text.length * 3 > max && new TextEncoder().encode(text).byteLength > max;
-}
-
 // Module-level rather than closures made per frame, which cost more than the checks.
 function nonEmptyString(data: Record<string, unknown>, field: string): string | undefined {
   const value = data[field];
@@ -127,7 +118,7 @@ function fail(code: ProtocolErrorCode, message: string, id?: string): ParseResul
 /** Reads one frame from a client. Binary frames are refused: the protocol is JSON text. */
 export function parseClientMessage(frame: string | ArrayBuffer | ArrayBufferView): ParseResult {
   if (typeof frame !== "string") return fail("BAD_FRAME", "binary frames are not supported; send JSON text");
-  if (longerThan(frame, MAX_FRAME_BYTES)) {
+  if (utf8LongerThan(frame, MAX_FRAME_BYTES)) {
     return fail("FRAME_TOO_LARGE", `frame is larger than ${MAX_FRAME_BYTES} bytes`);
   }
   let data: unknown;
@@ -161,7 +152,7 @@ export function parseClientMessage(frame: string | ArrayBuffer | ArrayBufferView
       // Before JSON.stringify, which overflows the stack on a deep enough value.
       if (nestsDeeperThan(args, MAX_VALUE_DEPTH))
         return fail("LIMIT_EXCEEDED", `subscribe: "args" nest deeper than ${MAX_VALUE_DEPTH} levels`, id);
-      if (data.args !== undefined && longerThan(JSON.stringify(args), MAX_SUBSCRIBE_ARGS_BYTES))
+      if (data.args !== undefined && utf8LongerThan(JSON.stringify(args), MAX_SUBSCRIBE_ARGS_BYTES))
         return fail(
           "LIMIT_EXCEEDED",
           `subscribe: "args" are larger than ${MAX_SUBSCRIBE_ARGS_BYTES} bytes`,

@@ -1,3 +1,4 @@
+import { utf8LongerThan } from "@orrery/protocol";
 import type { ConnectionState } from "@orrery/store/sync";
 import type { Connection } from "partyserver";
 
@@ -23,13 +24,6 @@ export const PROGRESS_FLUSH_MS = 500;
  * longer hold.
  */
 const UNFLUSHED_KEY = "orrery:connections-unflushed";
-
-/** Saved per transition, so the common small state skips encoding to count its bytes. */
-function fitsAttachment(json: string): boolean {
-  // A UTF-16 code unit is at most 3 bytes of UTF-8.
-  if (json.length * 3 <= ATTACHMENT_BUDGET_BYTES) return true;
-  return new TextEncoder().encode(json).byteLength <= ATTACHMENT_BUDGET_BYTES;
-}
 
 /**
  * Keeps each connection's sync state where it survives hibernation: in its WebSocket
@@ -125,7 +119,7 @@ export class ConnectionStateStore {
   }
 
   private write(connection: Connection<Attachment>, state: ConnectionState): void {
-    if (fitsAttachment(JSON.stringify(state))) {
+    if (!utf8LongerThan(JSON.stringify(state), ATTACHMENT_BUDGET_BYTES)) {
       if (this.spilled.delete(connection.id)) this.storage.kv.delete(keyOf(connection.id));
       connection.setState(state);
       return;
